@@ -1,0 +1,233 @@
+// Commands are the only input of the engine. Time (`ts`, ms since epoch) is stamped by the gateway
+// so that replaying the journal reproduces every output exactly. All amounts are safe integers:
+// asset amounts in the asset's smallest unit, prices in ticks, quantities in lots.
+
+/** Wallet types a user account can belong to; orders trade from SPOT. */
+export const WALLET_TYPES = ['SPOT', 'FUNDING', 'FIAT', 'FUTURES', 'P2P', 'ECO'] as const;
+export type WalletType = (typeof WALLET_TYPES)[number];
+
+/** One side of a transfer: a user's wallet or a named system account. */
+export type Party = { user: number; wallet: WalletType } | { system: string };
+
+export type TransferKind =
+  | 'deposit'
+  | 'withdrawal'
+  | 'internal'
+  | 'wallet'
+  | 'fee'
+  | 'adjustment'
+  | 'escrow'
+  | 'stake'
+  | 'purchase';
+export const TRANSFER_KINDS: readonly TransferKind[] = [
+  'deposit',
+  'withdrawal',
+  'internal',
+  'wallet',
+  'fee',
+  'adjustment',
+  'escrow',
+  'stake',
+  'purchase',
+];
+
+export type Side = 'BUY' | 'SELL';
+export type MarketStatus = 'TRADING' | 'HALTED' | 'CANCEL_ONLY';
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
+export type OrderType =
+  | 'LIMIT'
+  | 'LIMIT_MAKER'
+  | 'MARKET'
+  | 'STOP_LOSS'
+  | 'STOP_LOSS_LIMIT'
+  | 'TAKE_PROFIT'
+  | 'TAKE_PROFIT_LIMIT';
+export type StpMode = 'NONE' | 'EXPIRE_TAKER' | 'EXPIRE_MAKER' | 'EXPIRE_BOTH';
+
+/** Market parameters fixed at creation (tick and lot define the integer grid of the book). */
+export interface MarketSpec {
+  id: number;
+  symbol: string;
+  base: string;
+  quote: string;
+  /** Base smallest units per lot (the quantity step). */
+  lotUnits: number;
+  /** Quote smallest units for one lot at a price of one tick. notional = priceTicks * lots * this. */
+  tickQuoteUnits: number;
+  filters: MarketFilters;
+  fees: MarketFees;
+  status: MarketStatus;
+}
+
+export interface MarketFilters {
+  minPrice: number;
+  maxPrice: number;
+  minQty: number;
+  maxQty: number;
+  /** Minimum notional in quote units. */
+  minNotional: number;
+  /** Allowed distance of a limit price from the last trade price in basis points; 0 = off. */
+  priceBandBps: number;
+  maxNumOrders: number;
+  maxNumStopOrders: number;
+}
+
+export interface MarketFees {
+  /** Parts per million of the notional, charged in quote. */
+  makerPpm: number;
+  takerPpm: number;
+}
+
+export interface AddAsset {
+  type: 'addAsset';
+  ts: number;
+  asset: string;
+  scale: number;
+}
+
+export interface DefineSystemAccount {
+  type: 'defineSystemAccount';
+  ts: number;
+  name: string;
+  allowNegative: boolean;
+}
+
+export interface Transfer {
+  type: 'transfer';
+  ts: number;
+  key: string;
+  kind: TransferKind;
+  asset: string;
+  from: Party;
+  to: Party;
+  amount: number;
+}
+
+export interface Hold {
+  type: 'hold';
+  ts: number;
+  holdId: string;
+  asset: string;
+  account: Party;
+  amount: number;
+}
+
+export interface Release {
+  type: 'release';
+  ts: number;
+  holdId: string;
+  /** Omitted: release everything left on the hold. */
+  amount?: number;
+}
+
+export interface SettleHold {
+  type: 'settleHold';
+  ts: number;
+  /** Idempotency key of the resulting transfer. */
+  key: string;
+  holdId: string;
+  kind: TransferKind;
+  to: Party;
+  amount: number;
+  /** Release whatever is left on the hold after this settlement and close it. */
+  final?: boolean;
+}
+
+export interface AddMarket {
+  type: 'addMarket';
+  ts: number;
+  market: MarketSpec;
+}
+
+export interface UpdateMarket {
+  type: 'updateMarket';
+  ts: number;
+  marketId: number;
+  filters?: Partial<MarketFilters>;
+  fees?: Partial<MarketFees>;
+  status?: MarketStatus;
+}
+
+export interface PlaceOrder {
+  type: 'placeOrder';
+  ts: number;
+  marketId: number;
+  user: number;
+  side: Side;
+  orderType: OrderType;
+  /** Limit price in ticks (limit types). */
+  price?: number;
+  /** Quantity in lots. */
+  qty?: number;
+  /** Market and stop-market orders: spend (buy) or receive (sell) this much quote instead of a quantity. */
+  quoteQty?: number;
+  timeInForce?: TimeInForce;
+  stopPrice?: number;
+  trailingDeltaBps?: number;
+  clientOrderId?: string;
+  stp?: StpMode;
+}
+
+export interface PlaceOco {
+  type: 'placeOco';
+  ts: number;
+  marketId: number;
+  user: number;
+  side: Side;
+  qty: number;
+  /** The resting LIMIT_MAKER leg. */
+  price: number;
+  /** The stop leg's trigger. */
+  stopPrice: number;
+  /** The stop leg's limit price; omitted: the stop leg is a market order. */
+  stopLimitPrice?: number;
+  listClientId?: string;
+  limitClientOrderId?: string;
+  stopClientOrderId?: string;
+  stp?: StpMode;
+}
+
+export interface CancelOrder {
+  type: 'cancelOrder';
+  ts: number;
+  marketId: number;
+  user: number;
+  orderId?: number;
+  clientOrderId?: string;
+}
+
+export interface CancelAll {
+  type: 'cancelAll';
+  ts: number;
+  marketId: number;
+  user: number;
+}
+
+export interface CancelReplace {
+  type: 'cancelReplace';
+  ts: number;
+  marketId: number;
+  user: number;
+  cancelOrderId?: number;
+  cancelClientOrderId?: string;
+  /** STOP_ON_FAILURE: no new order when the cancel fails. ALLOW_FAILURE: place it anyway. */
+  mode: 'STOP_ON_FAILURE' | 'ALLOW_FAILURE';
+  order: Omit<PlaceOrder, 'type' | 'ts' | 'marketId' | 'user'>;
+}
+
+export type Command =
+  | AddAsset
+  | DefineSystemAccount
+  | Transfer
+  | Hold
+  | Release
+  | SettleHold
+  | AddMarket
+  | UpdateMarket
+  | PlaceOrder
+  | PlaceOco
+  | CancelOrder
+  | CancelAll
+  | CancelReplace;
+
+export type CommandType = Command['type'];

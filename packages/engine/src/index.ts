@@ -1,0 +1,11 @@
+export { mulDivCeil, mulDivFloor } from './arith.js';
+export { assert, InvariantError } from './assert.js';
+export type { RejectCode } from './codes.js';
+export { RejectCodes } from './codes.js';
+export * from './commands.js';
+export { Engine, FEES_ACCOUNT } from './engine.js';
+export type * from './events.js';
+export { FEE_PPM_MAX, feeOf, PPM } from './fees.js';
+export { checkInvariants } from './state/invariants.js';
+export type { EngineState } from './state/snapshot.js';
+export { captureState, encodeSnapshot, restoreSnapshot, stateHash } from './state/snapshot.js';

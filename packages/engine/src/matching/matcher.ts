@@ -1,0 +1,696 @@
+// The matching component: order books, price-time priority, self-trade prevention, stops and OCO.
+// It never writes a balance itself: it asks the ledger to reserve, release and settle.
+
+import { mulDivFloor } from '../arith.js';
+import { assert } from '../assert.js';
+import type { CancelAll, CancelOrder, CancelReplace, PlaceOco, PlaceOrder } from '../commands.js';
+import type { Context } from '../context.js';
+import type { CloseReason, OrderClosedEvent } from '../events.js';
+import { FEE_PPM_MAX, feeOf, PPM } from '../fees.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { Rejection } from '../reject.js';
+import { isRejection, reject } from '../reject.js';
+import type { BookSide } from './book-side.js';
+import type { Market } from './market.js';
+import { BUY, Order, SELL } from './order.js';
+import type { OrderFields, OrderPlan } from './plan-order.js';
+import {
+  buyHold,
+  checkPriceFilters,
+  DEFAULT_STP,
+  planOrder,
+  triggerDirection,
+  triggerHolds,
+} from './plan-order.js';
+
+/** Open orders of one user in one market, linked through Order.userPrev/userNext. */
+export interface UserMarket {
+  head: Order | null;
+  count: number;
+  stopCount: number;
+}
+
+export interface ReplaceOutcome {
+  canceled: boolean;
+  cancelRejection: Rejection | null;
+  orderId: number;
+  placeRejection: Rejection | null;
+}
+
+const SIDE_NAME = ['BUY', 'SELL'] as const;
+
+export class Matcher {
+  readonly markets = new Map<number, Market>();
+  readonly orders = new Map<number, Order>();
+  readonly clientIds = new Map<string, Order>();
+  readonly userMarkets = new Map<number, UserMarket>();
+  nextOrderId = 1;
+  nextTradeId = 1;
+  nextListId = 1;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly ledger: Ledger,
+  ) {}
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  /** Place an order; returns its id or a rejection (in which case nothing changed). */
+  place(cmd: PlaceOrder): number | Rejection {
+    const m = this.tradableMarket(cmd.marketId);
+    if (isRejection(m)) return m;
+    const plan = this.plan(m, cmd.user, cmd);
+    if (isRejection(plan)) return plan;
+    const order = this.open(m, cmd.user, plan, 0);
+    this.start(m, order);
+    return order.id;
+  }
+
+  placeOco(cmd: PlaceOco): number | Rejection {
+    const m = this.tradableMarket(cmd.marketId);
+    if (isRejection(m)) return m;
+    const side = cmd.side === 'BUY' ? BUY : SELL;
+    const stopType = cmd.stopLimitPrice === undefined ? 'STOP_LOSS' : 'STOP_LOSS_LIMIT';
+    const limitPlan = this.plan(m, cmd.user, {
+      side: cmd.side,
+      orderType: 'LIMIT_MAKER',
+      price: cmd.price,
+      qty: cmd.qty,
+      ...(cmd.limitClientOrderId === undefined ? {} : { clientOrderId: cmd.limitClientOrderId }),
+      stp: cmd.stp ?? DEFAULT_STP,
+    });
+    if (isRejection(limitPlan)) return limitPlan;
+    if (!Number.isSafeInteger(cmd.stopPrice) || cmd.stopPrice <= 0) {
+      return reject('INVALID_COMMAND', 'stopPrice must be a positive integer');
+    }
+    const bad = checkPriceFilters(m, cmd.stopPrice, 'stopPrice');
+    if (bad) return bad;
+    if (cmd.stopLimitPrice !== undefined) {
+      if (!Number.isSafeInteger(cmd.stopLimitPrice) || cmd.stopLimitPrice <= 0) {
+        return reject('INVALID_COMMAND', 'stopLimitPrice must be a positive integer');
+      }
+      const badLimit = checkPriceFilters(m, cmd.stopLimitPrice, 'stopLimitPrice');
+      if (badLimit) return badLimit;
+    }
+    const last = m.lastPrice;
+    const ordered =
+      side === SELL
+        ? cmd.price > cmd.stopPrice && (last === 0 || (cmd.price > last && last > cmd.stopPrice))
+        : cmd.price < cmd.stopPrice && (last === 0 || (cmd.price < last && last < cmd.stopPrice));
+    if (!ordered) {
+      return reject(
+        'INVALID_OCO_PRICES',
+        side === SELL
+          ? 'a SELL OCO needs price > last price > stopPrice'
+          : 'a BUY OCO needs price < last price < stopPrice',
+      );
+    }
+    const stopClient = cmd.stopClientOrderId ?? null;
+    if (
+      stopClient !== null &&
+      (stopClient === cmd.limitClientOrderId || this.clientIds.has(clientKey(cmd.user, stopClient)))
+    ) {
+      return reject('DUPLICATE_CLIENT_ORDER_ID', `clientOrderId ${stopClient} is in use`);
+    }
+    if (stopClient !== null && !/^[A-Za-z0-9_.:/-]{1,36}$/.test(stopClient)) {
+      return reject('INVALID_COMMAND', 'stopClientOrderId must be 1-36 characters of [A-Za-z0-9_.:/-]');
+    }
+    const um = this.userMarket(cmd.user, m.id);
+    if (um.count + 2 > m.spec.filters.maxNumOrders) {
+      return reject('FILTER_MAX_NUM_ORDERS', `at most ${m.spec.filters.maxNumOrders} open orders per market`);
+    }
+    if (um.stopCount + 1 > m.spec.filters.maxNumStopOrders) {
+      return reject(
+        'FILTER_MAX_NUM_STOP_ORDERS',
+        `at most ${m.spec.filters.maxNumStopOrders} stop orders per market`,
+      );
+    }
+    // One reservation covers both legs: whichever executes uses it, the other is canceled.
+    let hold = limitPlan.hold;
+    if (side === BUY) hold = Math.max(hold, buyHold(m, cmd.stopLimitPrice ?? cmd.stopPrice, cmd.qty));
+    if (limitPlan.spend.available < hold) {
+      return reject(
+        'INSUFFICIENT_BALANCE',
+        `needs ${hold} ${limitPlan.spend.asset}, available ${limitPlan.spend.available}`,
+        {
+          asset: limitPlan.spend.asset,
+          needed: hold,
+          available: limitPlan.spend.available,
+        },
+      );
+    }
+    const listId = this.nextListId++;
+    const stopPlan: OrderPlan = {
+      ...limitPlan,
+      type: stopType,
+      price: cmd.stopLimitPrice ?? 0,
+      stopPrice: cmd.stopPrice,
+      clientOrderId: stopClient,
+      hold: 0,
+      triggerDir: triggerDirection(stopType, side),
+    };
+    limitPlan.hold = hold;
+    const limitOrder = this.open(m, cmd.user, limitPlan, listId);
+    const stopOrder = this.open(m, cmd.user, stopPlan, listId);
+    limitOrder.sibling = stopOrder;
+    stopOrder.sibling = limitOrder;
+    this.ctx.emit({
+      type: 'ocoAccepted',
+      seq: this.ctx.nextSeq(),
+      listId,
+      listClientId: cmd.listClientId ?? null,
+      marketId: m.id,
+      user: cmd.user,
+      orderIds: [limitOrder.id, stopOrder.id],
+    });
+    this.rest(m, limitOrder);
+    this.addStop(m, stopOrder);
+    return listId;
+  }
+
+  cancel(cmd: CancelOrder): number | Rejection {
+    const m = this.markets.get(cmd.marketId);
+    if (m === undefined) return reject('UNKNOWN_MARKET', `unknown market ${cmd.marketId}`);
+    if (m.spec.status === 'HALTED') return reject('MARKET_HALTED', `market ${m.spec.symbol} is halted`);
+    const order = this.findOrder(m.id, cmd.user, cmd.orderId, cmd.clientOrderId);
+    if (order === undefined) return reject('UNKNOWN_ORDER', 'no such open order');
+    this.close(order, 'CANCELED', 'USER');
+    return order.id;
+  }
+
+  cancelAll(cmd: CancelAll): number | Rejection {
+    const m = this.markets.get(cmd.marketId);
+    if (m === undefined) return reject('UNKNOWN_MARKET', `unknown market ${cmd.marketId}`);
+    if (m.spec.status === 'HALTED') return reject('MARKET_HALTED', `market ${m.spec.symbol} is halted`);
+    const um = this.userMarkets.get(userMarketKey(cmd.user, m.id));
+    let canceled = 0;
+    // Closing an OCO leg also closes its sibling, which may be the next in the list: restart from head.
+    while (um !== undefined && um.head !== null) {
+      this.close(um.head, 'CANCELED', 'CANCEL_ALL');
+      canceled++;
+    }
+    return canceled;
+  }
+
+  cancelReplace(cmd: CancelReplace): ReplaceOutcome | Rejection {
+    const m = this.markets.get(cmd.marketId);
+    if (m === undefined) return reject('UNKNOWN_MARKET', `unknown market ${cmd.marketId}`);
+    const status = this.tradableMarket(cmd.marketId);
+    if (isRejection(status)) return status;
+    if (cmd.mode !== 'STOP_ON_FAILURE' && cmd.mode !== 'ALLOW_FAILURE') {
+      return reject('INVALID_COMMAND', 'mode must be STOP_ON_FAILURE or ALLOW_FAILURE');
+    }
+    const existing = this.findOrder(m.id, cmd.user, cmd.cancelOrderId, cmd.cancelClientOrderId);
+    const cancelRejection = existing === undefined ? reject('UNKNOWN_ORDER', 'no such open order') : null;
+    if (cancelRejection !== null && cmd.mode === 'STOP_ON_FAILURE') {
+      return reject(
+        'CANCEL_REPLACE_CANCEL_FAILED',
+        'the order to replace is not open; no new order was placed',
+      );
+    }
+    if (existing !== undefined) {
+      // The new order may reuse the canceled order's client id, as Binance allows.
+      this.close(existing, 'CANCELED', 'REPLACED');
+    }
+    const plan = this.plan(m, cmd.user, cmd.order);
+    if (isRejection(plan)) {
+      if (existing === undefined) return plan;
+      return { canceled: true, cancelRejection: null, orderId: 0, placeRejection: plan };
+    }
+    const order = this.open(m, cmd.user, plan, 0);
+    this.start(m, order);
+    return { canceled: existing !== undefined, cancelRejection, orderId: order.id, placeRejection: null };
+  }
+
+  /** Evaluate stops against the last price until nothing more triggers. */
+  runTriggers(m: Market): void {
+    let roundsLeft = m.pendingStopCount() + 1;
+    for (;;) {
+      const last = m.lastPrice;
+      if (last === 0) return;
+      const batch: Order[] = [];
+      while (m.stopsUp.length > 0 && m.stopsUp[0]!.stopPrice <= last) batch.push(m.stopsUp.shift()!);
+      while (m.stopsDown.length > 0 && m.stopsDown[0]!.stopPrice >= last) batch.push(m.stopsDown.shift()!);
+      for (let i = 0; i < m.trailing.length; ) {
+        const o = m.trailing[i]!;
+        if (this.trailingFires(o, last)) {
+          m.trailing.splice(i, 1);
+          batch.push(o);
+        } else i++;
+      }
+      if (batch.length === 0) return;
+      assert(roundsLeft-- > 0, 'stop trigger loop exceeded its bound');
+      batch.sort((a, b) => a.id - b.id);
+      for (const o of batch) if (o.open && o.pending) this.trigger(m, o);
+    }
+  }
+
+  // ---- order life cycle -----------------------------------------------------------------------
+
+  private tradableMarket(marketId: number): Market | Rejection {
+    const m = this.markets.get(marketId);
+    if (m === undefined) return reject('UNKNOWN_MARKET', `unknown market ${marketId}`);
+    if (m.spec.status === 'HALTED') return reject('MARKET_HALTED', `market ${m.spec.symbol} is halted`);
+    if (m.spec.status === 'CANCEL_ONLY')
+      return reject('MARKET_CANCEL_ONLY', `market ${m.spec.symbol} accepts cancels only`);
+    return m;
+  }
+
+  private plan(m: Market, user: number, fields: OrderFields): OrderPlan | Rejection {
+    const plan = planOrder(m, this.ledger, user, fields);
+    if (isRejection(plan)) return plan;
+    if (plan.clientOrderId !== null) {
+      const existing = this.clientIds.get(clientKey(user, plan.clientOrderId));
+      if (existing !== undefined) {
+        return reject('DUPLICATE_CLIENT_ORDER_ID', `clientOrderId ${plan.clientOrderId} is in use`, {
+          orderId: existing.id,
+        });
+      }
+    }
+    const um = this.userMarkets.get(userMarketKey(user, m.id));
+    const f = m.spec.filters;
+    if (um !== undefined && um.count >= f.maxNumOrders) {
+      return reject('FILTER_MAX_NUM_ORDERS', `at most ${f.maxNumOrders} open orders per market`);
+    }
+    if (plan.triggerDir !== 0 || plan.trailingDeltaBps !== 0) {
+      if (um !== undefined && um.stopCount >= f.maxNumStopOrders) {
+        return reject('FILTER_MAX_NUM_STOP_ORDERS', `at most ${f.maxNumStopOrders} stop orders per market`);
+      }
+    }
+    return plan;
+  }
+
+  /** Create the order, reserve its funds and announce it. From here on nothing may reject. */
+  private open(m: Market, user: number, p: OrderPlan, listId: number): Order {
+    const fees = m.spec.fees;
+    const order = new Order(
+      this.nextOrderId++,
+      user,
+      m.id,
+      p.side,
+      p.type,
+      p.tif,
+      p.stp,
+      p.price,
+      p.qty,
+      p.quoteQty,
+      p.stopPrice,
+      p.trailingDeltaBps,
+      p.clientOrderId,
+      this.ctx.ts,
+      fees.makerPpm,
+      fees.takerPpm,
+      p.spend,
+      p.receive,
+    );
+    order.listId = listId;
+    order.triggerDir = p.triggerDir;
+    order.pending = p.triggerDir !== 0;
+    if (p.hold > 0) this.ledger.reserve(p.spend, p.hold);
+    order.hold = p.hold;
+    this.register(order);
+    this.ctx.emit({
+      type: 'orderAccepted',
+      seq: this.ctx.nextSeq(),
+      ts: order.ts,
+      orderId: order.id,
+      clientOrderId: order.clientOrderId,
+      listId,
+      marketId: m.id,
+      user,
+      side: SIDE_NAME[order.side],
+      orderType: order.type,
+      timeInForce: order.tif,
+      stp: order.stp,
+      price: order.price,
+      qty: order.qty,
+      quoteQty: order.quoteQty,
+      stopPrice: order.stopPrice,
+      trailingDeltaBps: order.trailingDeltaBps,
+      hold: order.hold,
+      pending: order.pending,
+    });
+    return order;
+  }
+
+  /** After acceptance: stops wait for their trigger, everything else executes now. */
+  private start(m: Market, order: Order): void {
+    if (order.pending) {
+      if (order.trailingDeltaBps !== 0 && order.stopPrice === 0) order.trailRef = m.lastPrice;
+      this.addStop(m, order);
+      return;
+    }
+    this.execute(m, order);
+  }
+
+  private execute(m: Market, taker: Order): void {
+    if (taker.tif === 'FOK' && !this.canFillFully(m, taker)) {
+      this.close(taker, 'EXPIRED', 'FOK');
+      return;
+    }
+    const stop = this.match(m, taker);
+    if (stop === 'FILLED') this.close(taker, 'FILLED', 'FILLED');
+    else if (stop === 'NO_LIQUIDITY' || stop === null) {
+      if (taker.price > 0 && taker.tif === 'GTC') this.rest(m, taker);
+      else this.close(taker, 'EXPIRED', taker.price > 0 ? 'IOC' : 'NO_LIQUIDITY');
+    } else this.close(taker, 'EXPIRED', stop);
+  }
+
+  /**
+   * Match a taker against the opposite side. Returns why it stopped: FILLED, NO_LIQUIDITY, STP,
+   * INSUFFICIENT_BALANCE, or null when the book no longer crosses its limit price.
+   */
+  private match(m: Market, taker: Order): CloseReason | null {
+    const opposite = taker.side === BUY ? m.asks : m.bids;
+    const limit = taker.price;
+    for (;;) {
+      const level = opposite.best();
+      if (level === undefined) return 'NO_LIQUIDITY';
+      if (limit > 0 && (taker.side === BUY ? level.price > limit : level.price < limit)) return null;
+      let maker = level.head;
+      while (maker !== null) {
+        const next = maker.next;
+        if (maker.user === taker.user && taker.stp !== 'NONE') {
+          if (taker.stp === 'EXPIRE_TAKER') return 'STP';
+          this.close(maker, 'EXPIRED', 'STP');
+          if (taker.stp === 'EXPIRE_BOTH') return 'STP';
+          maker = next;
+          continue;
+        }
+        const cap = this.capLots(m, taker, level.price);
+        if (cap === 0) return this.budgetStop(m, taker, level.price);
+        this.fill(m, taker, maker, Math.min(cap, maker.remaining));
+        if (taker.qty > 0 && taker.remaining === 0) return 'FILLED';
+        maker = next;
+      }
+    }
+  }
+
+  /** How many lots the taker may take at `price` given its quantity and its reserved budget. */
+  private capLots(m: Market, taker: Order, price: number): number {
+    if (taker.side === BUY) {
+      if (taker.price > 0) return taker.remaining;
+      const afford = affordableLots(m, taker.hold, price, taker.takerPpm);
+      return taker.qty > 0 && taker.remaining < afford ? taker.remaining : afford;
+    }
+    if (taker.quoteQty > 0) {
+      const byQuote = Math.floor((taker.quoteQty - taker.filledNotional) / m.notional(price, 1));
+      const byHold = Math.floor(taker.hold / m.spec.lotUnits);
+      return Math.min(byQuote, byHold);
+    }
+    return taker.remaining;
+  }
+
+  /** Why a budget-limited taker stopped: its quote target is spent (filled) or its balance is. */
+  private budgetStop(m: Market, taker: Order, price: number): CloseReason {
+    if (taker.qty === 0) {
+      if (taker.side === BUY) return 'FILLED';
+      if (taker.quoteQty - taker.filledNotional < m.notional(price, 1)) return 'FILLED';
+    }
+    return 'INSUFFICIENT_BALANCE';
+  }
+
+  private canFillFully(m: Market, taker: Order): boolean {
+    const opposite = taker.side === BUY ? m.asks : m.bids;
+    let needed = taker.remaining;
+    for (const maker of opposite.orders()) {
+      if (taker.side === BUY ? maker.price > taker.price : maker.price < taker.price) return false;
+      if (maker.user === taker.user && taker.stp !== 'NONE') {
+        if (taker.stp === 'EXPIRE_MAKER') continue;
+        return false;
+      }
+      needed -= maker.remaining;
+      if (needed <= 0) return true;
+    }
+    return false;
+  }
+
+  /** Settle one fill: four balanced moves through the ledger, then the order and book bookkeeping. */
+  private fill(m: Market, taker: Order, maker: Order, lots: number): void {
+    const price = maker.price;
+    const notional = m.notional(price, lots);
+    const base = m.baseUnits(lots);
+    const takerBuys = taker.side === BUY;
+    const buyer = takerBuys ? taker : maker;
+    const seller = takerBuys ? maker : taker;
+    const buyerFee = feeOf(notional, takerBuys ? taker.takerPpm : maker.makerPpm);
+    const sellerFee = feeOf(notional, takerBuys ? maker.makerPpm : taker.takerPpm);
+    const ledger = this.ledger;
+    ledger.moveHeld(buyer.spend, seller.receive, notional);
+    if (buyerFee > 0) ledger.moveHeld(buyer.spend, m.fees, buyerFee);
+    if (sellerFee > 0) ledger.move(seller.receive, m.fees, sellerFee);
+    ledger.moveHeld(seller.spend, buyer.receive, base);
+    buyer.hold -= notional + buyerFee;
+    seller.hold -= base;
+    assert(buyer.hold >= 0 && seller.hold >= 0, `fill beyond hold on orders ${buyer.id}/${seller.id}`);
+
+    const level = maker.level!;
+    maker.remaining -= lots;
+    maker.filled += lots;
+    maker.filledNotional += notional;
+    level.total -= lots;
+    this.ctx.touchLevel(level);
+    if (taker.qty > 0) taker.remaining -= lots;
+    taker.filled += lots;
+    taker.filledNotional += notional;
+    m.lastPrice = price;
+    this.ctx.emit({
+      type: 'trade',
+      seq: this.ctx.nextSeq(),
+      ts: this.ctx.ts,
+      tradeId: this.nextTradeId++,
+      marketId: m.id,
+      price,
+      qty: lots,
+      baseAmount: base,
+      notional,
+      takerSide: SIDE_NAME[taker.side],
+      buyOrderId: buyer.id,
+      sellOrderId: seller.id,
+      buyer: buyer.user,
+      seller: seller.user,
+      buyerFee,
+      sellerFee,
+      makerRemaining: maker.remaining,
+      makerOrderId: maker.id,
+    });
+    // An OCO's limit leg executing cancels the stop leg (which holds nothing of its own).
+    if (maker.sibling !== null) this.closeSibling(maker, 'EXPIRED');
+    if (maker.remaining === 0) this.close(maker, 'FILLED', 'FILLED');
+  }
+
+  private rest(m: Market, order: Order): void {
+    const side = order.side === BUY ? m.bids : m.asks;
+    const level = side.add(order);
+    this.ctx.touchLevel(level);
+    // Price improvement during the taker phase leaves more reserved than the rest needs: return it.
+    if (order.side === BUY && order.sibling === null) {
+      const needed = buyHoldFor(m, order);
+      const excess = order.hold - needed;
+      assert(excess >= 0, `order ${order.id} holds ${order.hold}, needs ${needed}`);
+      if (excess > 0) {
+        this.ledger.unreserve(order.spend, excess);
+        order.hold = needed;
+        this.ctx.emit({
+          type: 'orderHoldReduced',
+          seq: this.ctx.nextSeq(),
+          orderId: order.id,
+          marketId: m.id,
+          user: order.user,
+          released: excess,
+        });
+      }
+    }
+  }
+
+  /** Close an open order: take it off the book or the stop list, return its hold, announce it. */
+  private close(order: Order, status: OrderClosedEvent['status'], reason: CloseReason): void {
+    assert(order.open, `order ${order.id} closed twice`);
+    const m = this.markets.get(order.marketId)!;
+    if (order.level !== null) {
+      const level = order.level;
+      const side: BookSide = order.side === BUY ? m.bids : m.asks;
+      side.remove(order);
+      this.ctx.touchLevel(level);
+    } else if (order.pending) {
+      removeFrom(m.stopsUp, order) || removeFrom(m.stopsDown, order) || removeFrom(m.trailing, order);
+    }
+    const released = order.hold;
+    if (released > 0) this.ledger.unreserve(order.spend, released);
+    order.hold = 0;
+    this.unregister(order);
+    order.open = false;
+    order.pending = false;
+    this.ctx.emit({
+      type: 'orderClosed',
+      seq: this.ctx.nextSeq(),
+      orderId: order.id,
+      marketId: order.marketId,
+      user: order.user,
+      status,
+      reason,
+      filledQty: order.filled,
+      released,
+    });
+    if (order.sibling !== null)
+      this.closeSibling(order, reason === 'USER' || reason === 'CANCEL_ALL' ? 'CANCELED' : 'EXPIRED');
+  }
+
+  private closeSibling(order: Order, status: OrderClosedEvent['status']): void {
+    const sibling = order.sibling!;
+    order.sibling = null;
+    sibling.sibling = null;
+    if (sibling.open) this.close(sibling, status, 'OCO');
+  }
+
+  private addStop(m: Market, order: Order): void {
+    if (order.trailingDeltaBps !== 0) {
+      m.trailing.push(order);
+      return;
+    }
+    if (order.triggerDir > 0)
+      insertSorted(m.stopsUp, order, (a, b) => a.stopPrice - b.stopPrice || a.id - b.id);
+    else insertSorted(m.stopsDown, order, (a, b) => b.stopPrice - a.stopPrice || a.id - b.id);
+  }
+
+  private trailingFires(o: Order, last: number): boolean {
+    if (o.trailRef === 0) {
+      if (o.stopPrice === 0 || triggerHolds(o.triggerDir, last, o.stopPrice)) o.trailRef = last;
+      return false;
+    }
+    const d = o.trailingDeltaBps;
+    if (o.side === SELL) {
+      if (last > o.trailRef) o.trailRef = last;
+      return last * 10_000 <= o.trailRef * (10_000 - d);
+    }
+    if (last < o.trailRef) o.trailRef = last;
+    return last * 10_000 >= o.trailRef * (10_000 + d);
+  }
+
+  private trigger(m: Market, order: Order): void {
+    order.pending = false;
+    const um = this.userMarkets.get(userMarketKey(order.user, m.id))!;
+    um.stopCount--;
+    this.ctx.emit({
+      type: 'orderTriggered',
+      seq: this.ctx.nextSeq(),
+      orderId: order.id,
+      marketId: m.id,
+      user: order.user,
+      lastPrice: m.lastPrice,
+    });
+    const sibling = order.sibling;
+    if (sibling !== null) {
+      // The stop leg of an OCO fired: it takes over the list's reservation from the limit leg.
+      order.sibling = null;
+      sibling.sibling = null;
+      order.hold += sibling.hold;
+      sibling.hold = 0;
+      this.close(sibling, 'EXPIRED', 'OCO');
+    }
+    this.execute(m, order);
+  }
+
+  // ---- indexes --------------------------------------------------------------------------------
+
+  private findOrder(
+    marketId: number,
+    user: number,
+    orderId: number | undefined,
+    clientOrderId: string | undefined,
+  ): Order | undefined {
+    const order =
+      orderId !== undefined && orderId !== 0
+        ? this.orders.get(orderId)
+        : clientOrderId !== undefined
+          ? this.clientIds.get(clientKey(user, clientOrderId))
+          : undefined;
+    // Someone else's order is reported exactly like a missing one.
+    if (order === undefined || order.user !== user || order.marketId !== marketId) return undefined;
+    return order;
+  }
+
+  userMarket(user: number, marketId: number): UserMarket {
+    const key = userMarketKey(user, marketId);
+    let um = this.userMarkets.get(key);
+    if (um === undefined) {
+      um = { head: null, count: 0, stopCount: 0 };
+      this.userMarkets.set(key, um);
+    }
+    return um;
+  }
+
+  /** Index an open order (also used when restoring a snapshot). */
+  register(order: Order): void {
+    this.orders.set(order.id, order);
+    if (order.clientOrderId !== null) this.clientIds.set(clientKey(order.user, order.clientOrderId), order);
+    const um = this.userMarket(order.user, order.marketId);
+    order.userNext = um.head;
+    if (um.head !== null) um.head.userPrev = order;
+    um.head = order;
+    um.count++;
+    if (order.pending) um.stopCount++;
+  }
+
+  private unregister(order: Order): void {
+    this.orders.delete(order.id);
+    if (order.clientOrderId !== null) this.clientIds.delete(clientKey(order.user, order.clientOrderId));
+    const um = this.userMarkets.get(userMarketKey(order.user, order.marketId))!;
+    if (order.userPrev === null) um.head = order.userNext;
+    else order.userPrev.userNext = order.userNext;
+    if (order.userNext !== null) order.userNext.userPrev = order.userPrev;
+    order.userPrev = null;
+    order.userNext = null;
+    um.count--;
+    if (order.pending) um.stopCount--;
+  }
+}
+
+export function userMarketKey(user: number, marketId: number): number {
+  return user * 65_536 + marketId;
+}
+
+export function clientKey(user: number, clientOrderId: string): string {
+  return `${user}:${clientOrderId}`;
+}
+
+/** What a resting buy must keep reserved for its remaining lots. */
+export function buyHoldFor(m: Market, order: Order): number {
+  const notional = m.notional(order.price, order.remaining);
+  return notional + feeOf(notional, Math.max(order.makerPpm, order.takerPpm));
+}
+
+/** Largest lot count whose notional plus taker fee at `price` fits in `budget`. */
+export function affordableLots(m: Market, budget: number, price: number, feePpm: number): number {
+  const unit = m.notional(price, 1);
+  assert(feePpm <= FEE_PPM_MAX, 'fee rate above maximum');
+  // Fees round down, so the estimate from the exact rate may be one short: try one more.
+  const perLotWithFee = unit * (PPM + feePpm);
+  let lots = Number.isSafeInteger(perLotWithFee)
+    ? mulDivFloor(budget, PPM, perLotWithFee)
+    : Number((BigInt(budget) * BigInt(PPM)) / (BigInt(unit) * BigInt(PPM + feePpm)));
+  const cost = (n: number) => {
+    const notional = n * unit;
+    return Number.isSafeInteger(notional) ? notional + feeOf(notional, feePpm) : Number.POSITIVE_INFINITY;
+  };
+  while (cost(lots + 1) <= budget) lots++;
+  return lots;
+}
+
+function insertSorted(list: Order[], order: Order, compare: (a: Order, b: Order) => number): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(list[mid]!, order) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, order);
+}
+
+function removeFrom(list: Order[], order: Order): boolean {
+  const index = list.indexOf(order);
+  if (index < 0) return false;
+  list.splice(index, 1);
+  return true;
+}

@@ -1,0 +1,23 @@
+import type { RejectCode } from './codes.js';
+
+/** A rejection before its command sequence number is attached by the sequencer. */
+export interface Rejection {
+  code: RejectCode;
+  message: string;
+  detail?: Record<string, string | number>;
+}
+
+/** Build a rejection value; rejections are values, never exceptions. */
+export function reject(
+  code: RejectCode,
+  message: string,
+  detail?: Record<string, string | number>,
+): Rejection {
+  return detail === undefined ? { code, message } : { code, message, detail };
+}
+
+export function isRejection(value: unknown): value is Rejection {
+  return (
+    typeof value === 'object' && value !== null && 'code' in value && 'message' in value && !('ok' in value)
+  );
+}
