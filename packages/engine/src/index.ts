@@ -9,3 +9,4 @@ export { FEE_PPM_MAX, feeOf, PPM } from './fees.js';
 export { checkInvariants } from './state/invariants.js';
 export type { EngineState } from './state/snapshot.js';
 export { captureState, encodeSnapshot, restoreSnapshot, stateHash } from './state/snapshot.js';
+export { decodeCommand, encodeCommand, isBinaryEncodable } from './codec/command-codec.js';

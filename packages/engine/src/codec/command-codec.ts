@@ -1,0 +1,186 @@
+// Journal encoding of commands. The two hot commands (placeOrder, cancelOrder) have a fixed binary
+// layout; everything else is JSON. A command is encoded in binary only when that is lossless, so
+// that replaying decoded bytes always reproduces what the live engine executed.
+import type { CancelOrder, Command, OrderType, PlaceOrder, Side, StpMode, TimeInForce } from '../commands.js';
+
+const TAG_JSON = 0;
+const TAG_PLACE = 1;
+const TAG_CANCEL = 2;
+
+const SIDES: readonly Side[] = ['BUY', 'SELL'];
+const TYPES: readonly OrderType[] = [
+  'LIMIT',
+  'LIMIT_MAKER',
+  'MARKET',
+  'STOP_LOSS',
+  'STOP_LOSS_LIMIT',
+  'TAKE_PROFIT',
+  'TAKE_PROFIT_LIMIT',
+];
+const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
+const STPS: readonly StpMode[] = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'];
+const PLACE_KEYS = new Set([
+  'type',
+  'ts',
+  'marketId',
+  'user',
+  'side',
+  'orderType',
+  'price',
+  'qty',
+  'quoteQty',
+  'timeInForce',
+  'stopPrice',
+  'trailingDeltaBps',
+  'clientOrderId',
+  'stp',
+]);
+const CANCEL_KEYS = new Set(['type', 'ts', 'marketId', 'user', 'orderId', 'clientOrderId']);
+const ASCII_ID = /^[\x20-\x7e]{0,64}$/;
+/** Largest binary record: fixed part plus a 64-character client id. */
+export const COMMAND_BINARY_MAX = 128;
+
+const isNum = (v: unknown): v is number => typeof v === 'number';
+const optNum = (v: unknown) => v === undefined || typeof v === 'number';
+const optId = (v: unknown) => v === undefined || (typeof v === 'string' && ASCII_ID.test(v));
+
+function binaryPlace(c: PlaceOrder): boolean {
+  for (const k in c) if (!PLACE_KEYS.has(k)) return false;
+  return (
+    isNum(c.ts) &&
+    isNum(c.marketId) &&
+    Number.isInteger(c.marketId) &&
+    c.marketId >= 0 &&
+    c.marketId < 2 ** 32 &&
+    isNum(c.user) &&
+    SIDES.includes(c.side) &&
+    TYPES.includes(c.orderType) &&
+    (c.timeInForce === undefined || TIFS.includes(c.timeInForce)) &&
+    (c.stp === undefined || STPS.includes(c.stp)) &&
+    optNum(c.price) &&
+    optNum(c.qty) &&
+    optNum(c.quoteQty) &&
+    optNum(c.stopPrice) &&
+    optNum(c.trailingDeltaBps) &&
+    optId(c.clientOrderId)
+  );
+}
+
+function binaryCancel(c: CancelOrder): boolean {
+  for (const k in c) if (!CANCEL_KEYS.has(k)) return false;
+  return (
+    isNum(c.ts) &&
+    isNum(c.marketId) &&
+    Number.isInteger(c.marketId) &&
+    c.marketId >= 0 &&
+    c.marketId < 2 ** 32 &&
+    isNum(c.user) &&
+    optNum(c.orderId) &&
+    optId(c.clientOrderId)
+  );
+}
+
+function writeId(buf: Buffer, at: number, id: string | undefined): number {
+  if (id === undefined) {
+    buf[at] = 0xff;
+    return at + 1;
+  }
+  buf[at] = id.length;
+  buf.write(id, at + 1, 'latin1');
+  return at + 1 + id.length;
+}
+
+function readId(buf: Uint8Array, at: number): [string | undefined, number] {
+  const len = buf[at]!;
+  if (len === 0xff) return [undefined, at + 1];
+  return [Buffer.from(buf.buffer, buf.byteOffset + at + 1, len).toString('latin1'), at + 1 + len];
+}
+
+/**
+ * Encode a command into `out` at offset 0 when it fits the binary layout; returns the byte length,
+ * or encodes JSON into a fresh buffer and returns it.
+ */
+export function encodeCommand(cmd: Command, out?: Buffer): Buffer {
+  const buf = out ?? Buffer.allocUnsafe(COMMAND_BINARY_MAX);
+  if (cmd.type === 'placeOrder' && binaryPlace(cmd)) {
+    buf[0] = TAG_PLACE;
+    buf.writeDoubleLE(cmd.ts, 1);
+    buf.writeUInt32LE(cmd.marketId, 9);
+    buf.writeDoubleLE(cmd.user, 13);
+    buf[21] = SIDES.indexOf(cmd.side);
+    buf[22] = TYPES.indexOf(cmd.orderType);
+    buf[23] = cmd.timeInForce === undefined ? 0xff : TIFS.indexOf(cmd.timeInForce);
+    buf[24] = cmd.stp === undefined ? 0xff : STPS.indexOf(cmd.stp);
+    let present = 0;
+    const nums = [cmd.price, cmd.qty, cmd.quoteQty, cmd.stopPrice, cmd.trailingDeltaBps];
+    for (let i = 0; i < 5; i++) {
+      const v = nums[i];
+      if (v !== undefined) present |= 1 << i;
+      buf.writeDoubleLE(v ?? 0, 26 + i * 8);
+    }
+    buf[25] = present;
+    const end = writeId(buf, 66, cmd.clientOrderId);
+    return buf.subarray(0, end);
+  }
+  if (cmd.type === 'cancelOrder' && binaryCancel(cmd)) {
+    buf[0] = TAG_CANCEL;
+    buf.writeDoubleLE(cmd.ts, 1);
+    buf.writeUInt32LE(cmd.marketId, 9);
+    buf.writeDoubleLE(cmd.user, 13);
+    buf[21] = cmd.orderId === undefined ? 0 : 1;
+    buf.writeDoubleLE(cmd.orderId ?? 0, 22);
+    const end = writeId(buf, 30, cmd.clientOrderId);
+    return buf.subarray(0, end);
+  }
+  const json = Buffer.from(JSON.stringify(cmd), 'utf8');
+  const framed = Buffer.allocUnsafe(json.length + 1);
+  framed[0] = TAG_JSON;
+  json.copy(framed, 1);
+  return framed;
+}
+
+/** Decode a command written by encodeCommand. */
+export function decodeCommand(bytes: Uint8Array): Command {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tag = buf[0];
+  if (tag === TAG_PLACE) {
+    const cmd: PlaceOrder = {
+      type: 'placeOrder',
+      ts: buf.readDoubleLE(1),
+      marketId: buf.readUInt32LE(9),
+      user: buf.readDoubleLE(13),
+      side: SIDES[buf[21]!]!,
+      orderType: TYPES[buf[22]!]!,
+    };
+    if (buf[23] !== 0xff) cmd.timeInForce = TIFS[buf[23]!]!;
+    if (buf[24] !== 0xff) cmd.stp = STPS[buf[24]!]!;
+    const present = buf[25]!;
+    if (present & 1) cmd.price = buf.readDoubleLE(26);
+    if (present & 2) cmd.qty = buf.readDoubleLE(34);
+    if (present & 4) cmd.quoteQty = buf.readDoubleLE(42);
+    if (present & 8) cmd.stopPrice = buf.readDoubleLE(50);
+    if (present & 16) cmd.trailingDeltaBps = buf.readDoubleLE(58);
+    const [id] = readId(buf, 66);
+    if (id !== undefined) cmd.clientOrderId = id;
+    return cmd;
+  }
+  if (tag === TAG_CANCEL) {
+    const cmd: CancelOrder = {
+      type: 'cancelOrder',
+      ts: buf.readDoubleLE(1),
+      marketId: buf.readUInt32LE(9),
+      user: buf.readDoubleLE(13),
+    };
+    if (buf[21] === 1) cmd.orderId = buf.readDoubleLE(22);
+    const [id] = readId(buf, 30);
+    if (id !== undefined) cmd.clientOrderId = id;
+    return cmd;
+  }
+  if (tag === TAG_JSON) return JSON.parse(buf.subarray(1).toString('utf8')) as Command;
+  throw new Error(`unknown command tag ${String(tag)}`);
+}
+
+/** Whether executing `cmd` directly is the same as executing decodeCommand(encodeCommand(cmd)). */
+export function isBinaryEncodable(cmd: Command): boolean {
+  return (cmd.type === 'placeOrder' && binaryPlace(cmd)) || (cmd.type === 'cancelOrder' && binaryCancel(cmd));
+}
