@@ -1,6 +1,6 @@
 // Exact integer arithmetic on safe integers. Amounts in the engine are integers held in `number`
 // (ADR 001); every product that could leave the safe range falls back to bigint.
-import { assert } from './assert.js';
+import { fail } from './assert.js';
 
 export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -12,7 +12,7 @@ export function isAmount(n: unknown): n is number {
 /** a + b, asserting the result stays exact. */
 export function addExact(a: number, b: number): number {
   const r = a + b;
-  assert(Number.isSafeInteger(r), `sum out of safe range: ${a} + ${b}`);
+  if (!Number.isSafeInteger(r)) fail(`sum out of safe range: ${a} + ${b}`);
   return r;
 }
 
@@ -34,7 +34,7 @@ export function mulDivFloor(a: number, b: number, c: number): number {
     return q;
   }
   const q = (BigInt(a) * BigInt(b)) / BigInt(c);
-  assert(q <= BigInt(MAX_SAFE), `mulDivFloor out of range: ${a} * ${b} / ${c}`);
+  if (!(q <= BigInt(MAX_SAFE))) fail(`mulDivFloor out of range: ${a} * ${b} / ${c}`);
   return Number(q);
 }
 

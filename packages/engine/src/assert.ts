@@ -7,3 +7,8 @@ export class InvariantError extends Error {
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new InvariantError(message);
 }
+
+/** Throw an InvariantError. Hot paths write `if (!cond) fail(`...`)` so the message is built only on failure. */
+export function fail(message: string): never {
+  throw new InvariantError(message);
+}

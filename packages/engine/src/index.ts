@@ -1,5 +1,6 @@
 export { mulDivCeil, mulDivFloor } from './arith.js';
 export { assert, InvariantError } from './assert.js';
+export { decodeCommand, encodeCommand, isBinaryEncodable } from './codec/command-codec.js';
 export type { RejectCode } from './codes.js';
 export { RejectCodes } from './codes.js';
 export * from './commands.js';
@@ -9,4 +10,3 @@ export { FEE_PPM_MAX, feeOf, PPM } from './fees.js';
 export { checkInvariants } from './state/invariants.js';
 export type { EngineState } from './state/snapshot.js';
 export { captureState, encodeSnapshot, restoreSnapshot, stateHash } from './state/snapshot.js';
-export { decodeCommand, encodeCommand, isBinaryEncodable } from './codec/command-codec.js';

@@ -13,7 +13,12 @@ const place: fc.Arbitrary<PlaceOrder> = fc
     marketId: fc.integer({ min: 0, max: 70_000 }),
     user: num,
     side: fc.constantFrom('BUY' as const, 'SELL' as const),
-    orderType: fc.constantFrom('LIMIT' as const, 'MARKET' as const, 'STOP_LOSS_LIMIT' as const, 'LIMIT_MAKER' as const),
+    orderType: fc.constantFrom(
+      'LIMIT' as const,
+      'MARKET' as const,
+      'STOP_LOSS_LIMIT' as const,
+      'LIMIT_MAKER' as const,
+    ),
     price: optional(num),
     qty: optional(num),
     quoteQty: optional(num),
@@ -24,7 +29,14 @@ const place: fc.Arbitrary<PlaceOrder> = fc
     clientOrderId: optional(fc.string({ maxLength: 40 })),
   })
   .map((r) => {
-    const cmd: PlaceOrder = { type: 'placeOrder', ts: r.ts, marketId: r.marketId, user: r.user, side: r.side, orderType: r.orderType };
+    const cmd: PlaceOrder = {
+      type: 'placeOrder',
+      ts: r.ts,
+      marketId: r.marketId,
+      user: r.user,
+      side: r.side,
+      orderType: r.orderType,
+    };
     for (const [k, v] of Object.entries(r)) if (v !== undefined) Object.assign(cmd, { [k]: v });
     return cmd;
   });
@@ -42,7 +54,16 @@ describe('command codec', () => {
   });
 
   it('uses the compact layout for plain placements and cancels', () => {
-    const cmd: Command = { type: 'placeOrder', ts: 1, marketId: 1, user: 7, side: 'BUY', orderType: 'LIMIT', price: 100, qty: 5 };
+    const cmd: Command = {
+      type: 'placeOrder',
+      ts: 1,
+      marketId: 1,
+      user: 7,
+      side: 'BUY',
+      orderType: 'LIMIT',
+      price: 100,
+      qty: 5,
+    };
     const bytes = encodeCommand(cmd);
     expect(bytes[0]).toBe(1);
     expect(bytes.length).toBe(67);
@@ -64,7 +85,14 @@ describe('command codec', () => {
     };
     expect(encodeCommand(transfer)[0]).toBe(0);
     expect(decodeCommand(encodeCommand(transfer))).toEqual(transfer);
-    const odd = { type: 'placeOrder', ts: 1, marketId: 1, user: 'x', side: 'BUY', orderType: 'LIMIT' } as unknown as Command;
+    const odd = {
+      type: 'placeOrder',
+      ts: 1,
+      marketId: 1,
+      user: 'x',
+      side: 'BUY',
+      orderType: 'LIMIT',
+    } as unknown as Command;
     expect(isBinaryEncodable(odd)).toBe(false);
     expect(decodeCommand(encodeCommand(odd))).toEqual(odd);
   });

@@ -2,7 +2,7 @@
 // "risk engine" half of the engine; matching asks it to reserve and settle, never touches balances.
 
 import { addExact, isAmount } from '../arith.js';
-import { assert } from '../assert.js';
+import { fail } from '../assert.js';
 import type { Party, WalletType } from '../commands.js';
 import { WALLET_TYPES } from '../commands.js';
 import type { Context } from '../context.js';
@@ -111,9 +111,9 @@ export class Ledger {
 
   /** Move amount from one account's available balance to another's: the double-entry primitive. */
   move(from: Account, to: Account, amount: number): void {
-    assert(isAmount(amount), `transfer amount must be a non-negative safe integer: ${amount}`);
-    assert(from.asset === to.asset, `transfer across assets ${from.asset} -> ${to.asset}`);
-    assert(this.canDebit(from, amount), `debit below zero on ${from.key}`);
+    if (!isAmount(amount)) fail(`transfer amount must be a non-negative safe integer: ${amount}`);
+    if (!(from.asset === to.asset)) fail(`transfer across assets ${from.asset} -> ${to.asset}`);
+    if (!this.canDebit(from, amount)) fail(`debit below zero on ${from.key}`);
     from.available -= amount;
     to.available = addExact(to.available, amount);
     this.touch(from);
@@ -122,9 +122,9 @@ export class Ledger {
 
   /** Debit from held (a reserved amount leaving the account) and credit another's available. */
   moveHeld(from: Account, to: Account, amount: number): void {
-    assert(isAmount(amount), `settle amount must be a non-negative safe integer: ${amount}`);
-    assert(from.asset === to.asset, `settle across assets ${from.asset} -> ${to.asset}`);
-    assert(from.held >= amount, `held below zero on ${from.key}`);
+    if (!isAmount(amount)) fail(`settle amount must be a non-negative safe integer: ${amount}`);
+    if (!(from.asset === to.asset)) fail(`settle across assets ${from.asset} -> ${to.asset}`);
+    if (!(from.held >= amount)) fail(`held below zero on ${from.key}`);
     from.held -= amount;
     to.available = addExact(to.available, amount);
     this.touch(from);
@@ -133,7 +133,7 @@ export class Ledger {
 
   /** Reserve: available -> held within one account. Caller checked the balance. */
   reserve(account: Account, amount: number): void {
-    assert(account.available >= amount, `reserve beyond available on ${account.key}`);
+    if (!(account.available >= amount)) fail(`reserve beyond available on ${account.key}`);
     account.available -= amount;
     account.held += amount;
     this.touch(account);
@@ -141,7 +141,7 @@ export class Ledger {
 
   /** Unreserve: held -> available within one account. */
   unreserve(account: Account, amount: number): void {
-    assert(account.held >= amount, `release beyond held on ${account.key}`);
+    if (!(account.held >= amount)) fail(`release beyond held on ${account.key}`);
     account.held -= amount;
     account.available += amount;
     this.touch(account);

@@ -1,4 +1,4 @@
-import { assert } from '../assert.js';
+import { fail } from '../assert.js';
 import type { Order, SideCode } from './order.js';
 import { BUY } from './order.js';
 import { PriceLevel } from './price-level.js';
@@ -52,7 +52,7 @@ export class BookSide {
 
   remove(order: Order): PriceLevel {
     const level = order.level;
-    assert(level !== null, `order ${order.id} is not resting`);
+    if (!(level !== null)) fail(`order ${order.id} is not resting`);
     level.remove(order);
     if (level.count === 0) this.dropLevel(level);
     return level;
@@ -75,7 +75,7 @@ export class BookSide {
     }
     // lo is the first better index; the level itself sits just before it.
     const index = lo - 1;
-    assert(levels[index] === level, `level ${level.price} not found`);
+    if (!(levels[index] === level)) fail(`level ${level.price} not found`);
     levels.splice(index, 1);
   }
 

@@ -1,4 +1,4 @@
-import { assert } from '../assert.js';
+import { fail } from '../assert.js';
 import type { MarketSpec } from '../commands.js';
 import type { Account } from '../ledger/account.js';
 import type { AssetInfo } from '../ledger/ledger.js';
@@ -35,13 +35,13 @@ export class Market {
   /** notional in quote units of `lots` at `price` ticks; bounded at market creation, so exact. */
   notional(price: number, lots: number): number {
     const n = price * lots * this.spec.tickQuoteUnits;
-    assert(Number.isSafeInteger(n), `notional overflow ${price} x ${lots}`);
+    if (!Number.isSafeInteger(n)) fail(`notional overflow ${price} x ${lots}`);
     return n;
   }
 
   baseUnits(lots: number): number {
     const n = lots * this.spec.lotUnits;
-    assert(Number.isSafeInteger(n), `base overflow ${lots}`);
+    if (!Number.isSafeInteger(n)) fail(`base overflow ${lots}`);
     return n;
   }
 

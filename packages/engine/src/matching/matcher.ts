@@ -2,7 +2,7 @@
 // It never writes a balance itself: it asks the ledger to reserve, release and settle.
 
 import { mulDivFloor } from '../arith.js';
-import { assert } from '../assert.js';
+import { assert, fail } from '../assert.js';
 import type { CancelAll, CancelOrder, CancelReplace, PlaceOco, PlaceOrder } from '../commands.js';
 import type { Context } from '../context.js';
 import type { CloseReason, OrderClosedEvent } from '../events.js';
@@ -442,7 +442,7 @@ export class Matcher {
     ledger.moveHeld(seller.spend, buyer.receive, base);
     buyer.hold -= notional + buyerFee;
     seller.hold -= base;
-    assert(buyer.hold >= 0 && seller.hold >= 0, `fill beyond hold on orders ${buyer.id}/${seller.id}`);
+    if (!(buyer.hold >= 0 && seller.hold >= 0)) fail(`fill beyond hold on orders ${buyer.id}/${seller.id}`);
 
     const level = maker.level!;
     maker.remaining -= lots;
@@ -487,7 +487,7 @@ export class Matcher {
     if (order.side === BUY && order.sibling === null) {
       const needed = buyHoldFor(m, order);
       const excess = order.hold - needed;
-      assert(excess >= 0, `order ${order.id} holds ${order.hold}, needs ${needed}`);
+      if (!(excess >= 0)) fail(`order ${order.id} holds ${order.hold}, needs ${needed}`);
       if (excess > 0) {
         this.ledger.unreserve(order.spend, excess);
         order.hold = needed;
@@ -505,7 +505,7 @@ export class Matcher {
 
   /** Close an open order: take it off the book or the stop list, return its hold, announce it. */
   private close(order: Order, status: OrderClosedEvent['status'], reason: CloseReason): void {
-    assert(order.open, `order ${order.id} closed twice`);
+    if (!order.open) fail(`order ${order.id} closed twice`);
     const m = this.markets.get(order.marketId)!;
     if (order.level !== null) {
       const level = order.level;

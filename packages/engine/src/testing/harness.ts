@@ -38,7 +38,9 @@ export class Harness {
   ts = 1_700_000_000_000;
   checkEveryCommand = true;
 
-  constructor(opts: { filters?: Partial<MarketFilters>; fees?: Partial<MarketFees>; market?: Partial<MarketSpec> } = {}) {
+  constructor(
+    opts: { filters?: Partial<MarketFilters>; fees?: Partial<MarketFees>; market?: Partial<MarketSpec> } = {},
+  ) {
     this.ok({ type: 'addAsset', ts: this.ts, asset: 'BTC', scale: 8 });
     this.ok({ type: 'addAsset', ts: this.ts, asset: 'USDT', scale: 6 });
     this.ok({ type: 'defineSystemAccount', ts: this.ts, name: DEPOSITS, allowNegative: true });
@@ -62,7 +64,8 @@ export class Harness {
   /** Run a command that must be accepted; returns its events. */
   ok(cmd: Command): Accepted {
     const result = this.run(cmd);
-    if (!result.ok) throw new Error(`expected acceptance of ${cmd.type}, got ${result.code}: ${result.message}`);
+    if (!result.ok)
+      throw new Error(`expected acceptance of ${cmd.type}, got ${result.code}: ${result.message}`);
     return result;
   }
 
@@ -83,7 +86,13 @@ export class Harness {
     return this.run({ type: 'placeOrder', ts: ++this.ts, marketId: MARKET_ID, user, ...fields });
   }
 
-  limit(user: number, side: 'BUY' | 'SELL', price: number, qty: number, extra: Partial<PlaceOrder> = {}): CommandResult {
+  limit(
+    user: number,
+    side: 'BUY' | 'SELL',
+    price: number,
+    qty: number,
+    extra: Partial<PlaceOrder> = {},
+  ): CommandResult {
     return this.place(user, { side, orderType: 'LIMIT', price, qty, ...extra });
   }
 
@@ -105,7 +114,10 @@ export class Harness {
   }
 }
 
-export function eventsOf<T extends EngineEvent['type']>(result: CommandResult, type: T): Extract<EngineEvent, { type: T }>[] {
+export function eventsOf<T extends EngineEvent['type']>(
+  result: CommandResult,
+  type: T,
+): Extract<EngineEvent, { type: T }>[] {
   if (!result.ok) return [];
   return result.events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
 }

@@ -1,0 +1,6 @@
+/** Orders two amounts: -1 when a < b, 0 when equal, 1 when a > b. */
+export function compare(a: bigint, b: bigint): -1 | 0 | 1 {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
+}
