@@ -1,0 +1,6 @@
+export { EngineClient } from './client.js';
+export type { EngineHostOptions, RecoveryReport, ResultListener } from './engine-host.js';
+export { EngineHost } from './engine-host.js';
+export type { Query } from './protocol.js';
+export type { BookView } from './queries.js';
+export { serveEngine } from './server.js';
