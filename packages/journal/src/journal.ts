@@ -1,0 +1,496 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { crc32, crc32Range } from './crc32.js';
+import {
+  journalDir,
+  PAYLOAD_BYTES_MAX,
+  RECORD_HEADER_BYTES,
+  SEGMENT_BYTES_MAX_DEFAULT,
+  SEGMENT_HEADER_BYTES,
+  segmentName,
+  writeSegmentHeader,
+  writeU32,
+  writeU64,
+} from './format.js';
+import { closeFd, datasyncFd, fsyncDir, openFd, writeAll } from './fs-async.js';
+import { JournalError } from './journal-error.js';
+import { lockJournal } from './lock-journal.js';
+import { iterateRecords, type JournalRecord } from './read-records.js';
+import { type RecoveryReport, recoverJournal } from './recover-journal.js';
+
+/** Options of `Journal.open`. */
+export interface JournalOptions {
+  /** Data directory; segments go to `<dir>/journal/`. */
+  dir: string;
+  /** A segment is rolled before it would grow past this size. Default 64 MiB. */
+  segmentBytesMax?: number;
+  /** Extra wait before starting a group commit. Default 0: start as soon as the previous one completes. */
+  groupCommitMaxDelayMs?: number;
+  /** Set false to skip fdatasync (tests, benchmarks): "durable" then only means "handed to the OS". */
+  fsync?: boolean;
+}
+
+/** Counters for benchmarks and monitoring. */
+export interface JournalStats {
+  /** Group commits completed. */
+  flushCount: number;
+  /** fdatasync calls on segment files (directory syncs not included). */
+  fsyncCount: number;
+  /** Bytes written to segment files since open. */
+  bytesWritten: number;
+  /** Records appended since open. */
+  recordCount: number;
+}
+
+interface Segment {
+  readonly firstSeq: number;
+  readonly name: string;
+  readonly path: string;
+  /** Open descriptor while the flusher writes to it, else -1. */
+  fd: number;
+  /** Bytes already written to the file: the position of the next write. */
+  fileBytes: number;
+}
+
+/** Where, inside a write buffer, the bytes of a segment begin. */
+interface Split {
+  readonly seg: Segment;
+  readonly start: number;
+}
+
+/** A chunk of appended bytes awaiting its group commit; usually spans one segment, splits mark rolls. */
+interface WriteBuffer {
+  readonly buf: Buffer;
+  len: number;
+  splits: Split[];
+  /** Seq of the last record in the buffer, 0 if none. */
+  lastSeq: number;
+}
+
+interface Waiter {
+  readonly seq: number;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** Capacity of each pooled write buffer; a batch larger than this spills into more buffers. */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+/** Payloads at least this large are checksummed by zlib; smaller ones by the allocation-free table loop. */
+const NATIVE_CRC_BYTES_MIN = 512;
+/** Idle buffers kept for reuse after a burst; the rest are left to the GC. */
+const FREE_BUFFERS_MAX = 4;
+
+type State = 'open' | 'closing' | 'closed';
+
+/**
+ * Append-only, group-committed journal of opaque records with consecutive seqs from 1.
+ *
+ * `append` copies the record into a preallocated buffer and returns at once; a group commit writes and
+ * fdatasyncs everything appended so far in libuv's thread pool while the next batch accumulates in another
+ * buffer. Backpressure: `append` never blocks or fails for lack of space; when a buffer fills it takes
+ * another from the pool or allocates one, so memory grows with the backlog. Callers that must bound memory
+ * watch `lastSeq - durableSeq` (or `pendingBytes`) and stop accepting commands.
+ */
+export class Journal {
+  /** What recovery found and repaired on open. */
+  readonly recovery: RecoveryReport;
+
+  private readonly dirPath: string;
+  private readonly segmentBytesMax: number;
+  private readonly delayMs: number;
+  private readonly fsyncEnabled: boolean;
+
+  private readonly segments: Segment[];
+  private active: Segment;
+  private activeBytes: number;
+  private activeHasRecords: boolean;
+
+  private current: WriteBuffer;
+  private sealed: WriteBuffer[] = [];
+  private readonly free: WriteBuffer[] = [];
+
+  private lastSeqValue: number;
+  private durableSeqValue: number;
+
+  /** Segment the flusher has open; only the flusher touches it. */
+  private writeSeg: Segment;
+  private flushing = false;
+  /** Bytes of the group commit being written, for `pendingBytes`. */
+  private inFlightBytes = 0;
+  private flushScheduled = false;
+  /** flush() was called during a group commit: start the next one without the configured delay. */
+  private urgent = false;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+
+  private readonly listeners: ((durableSeq: number) => void)[] = [];
+  private waiters: Waiter[] = [];
+  private state: State = 'open';
+  private failure: JournalError | null = null;
+  private closePromise: Promise<void> | null = null;
+  private readonly counters: JournalStats = { flushCount: 0, fsyncCount: 0, bytesWritten: 0, recordCount: 0 };
+
+  /** Recovers the journal in `opts.dir` (truncating a torn tail) and opens it for appends. */
+  static async open(opts: JournalOptions): Promise<Journal> {
+    const segmentBytesMax = opts.segmentBytesMax ?? SEGMENT_BYTES_MAX_DEFAULT;
+    const delayMs = opts.groupCommitMaxDelayMs ?? 0;
+    if (
+      !Number.isSafeInteger(segmentBytesMax) ||
+      segmentBytesMax < SEGMENT_HEADER_BYTES + RECORD_HEADER_BYTES
+    ) {
+      throw new JournalError(
+        'INVALID_ARGUMENT',
+        `segmentBytesMax must be an integer >= 24, got ${segmentBytesMax}`,
+      );
+    }
+    if (!Number.isFinite(delayMs) || delayMs < 0) {
+      throw new JournalError('INVALID_ARGUMENT', `groupCommitMaxDelayMs must be >= 0, got ${delayMs}`);
+    }
+    const dirPath = journalDir(opts.dir);
+    await fs.promises.mkdir(dirPath, { recursive: true });
+    const unlock = await lockJournal(dirPath);
+    try {
+      const recovered = await recoverJournal(dirPath);
+      const segments: Segment[] = recovered.segments.map((s) => ({ ...s, fd: -1, fileBytes: 0 }));
+      const last = segments[segments.length - 1]!;
+      last.fileBytes = recovered.lastSegmentBytes;
+      last.fd = await openFd(last.path, 'r+');
+      const fsyncEnabled = opts.fsync ?? true;
+      return new Journal(dirPath, segmentBytesMax, delayMs, fsyncEnabled, recovered.report, segments, unlock);
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
+  }
+
+  private constructor(
+    dirPath: string,
+    segmentBytesMax: number,
+    delayMs: number,
+    fsyncEnabled: boolean,
+    recovery: RecoveryReport,
+    segments: Segment[],
+    private readonly unlock: () => Promise<void>,
+  ) {
+    this.dirPath = dirPath;
+    this.segmentBytesMax = segmentBytesMax;
+    this.delayMs = delayMs;
+    this.fsyncEnabled = fsyncEnabled;
+    this.recovery = recovery;
+    this.segments = segments;
+    const last = segments[segments.length - 1]!;
+    this.active = last;
+    this.writeSeg = last;
+    this.activeBytes = last.fileBytes;
+    this.activeHasRecords = recovery.lastSeq >= last.firstSeq;
+    this.lastSeqValue = recovery.lastSeq;
+    this.durableSeqValue = recovery.lastSeq;
+    // Double buffering: one buffer accumulates while the other is being written and synced.
+    this.free.push(this.newBuffer(WRITE_BUFFER_BYTES), this.newBuffer(WRITE_BUFFER_BYTES));
+    this.current = this.takeBuffer(0);
+  }
+
+  /** Seq of the last appended record (after open: the last valid record on disk). */
+  get lastSeq(): number {
+    return this.lastSeqValue;
+  }
+
+  /** Highest seq whose record (and all before it) is fsynced. */
+  get durableSeq(): number {
+    return this.durableSeqValue;
+  }
+
+  /** Bytes appended but not yet durable (buffered or being written). */
+  get pendingBytes(): number {
+    let total = this.current.len;
+    for (const wb of this.sealed) total += wb.len;
+    return total + (this.flushing ? this.inFlightBytes : 0);
+  }
+
+  /** Counters since open: group commits, fsyncs, bytes, records. */
+  get stats(): Readonly<JournalStats> {
+    return { ...this.counters };
+  }
+
+  /** Appends one record and returns its seq; durable only once `durableSeq` reaches it. */
+  append(payload: Uint8Array): number {
+    if (this.state !== 'open') throw this.unavailableError();
+    const length = payload.length;
+    if (length > PAYLOAD_BYTES_MAX) {
+      throw new JournalError('RECORD_TOO_LARGE', `payload of ${length} bytes exceeds ${PAYLOAD_BYTES_MAX}`);
+    }
+    const recordBytes = RECORD_HEADER_BYTES + length;
+    if (this.activeHasRecords && this.activeBytes + recordBytes > this.segmentBytesMax)
+      this.roll(recordBytes);
+    let wb = this.current;
+    if (wb.len + recordBytes > wb.buf.length) wb = this.replaceCurrent(recordBytes);
+    const seq = this.lastSeqValue + 1;
+    const buf = wb.buf;
+    const at = wb.len;
+    writeU32(buf, at, length);
+    writeU64(buf, at + 8, seq);
+    buf.set(payload, at + RECORD_HEADER_BYTES);
+    // Small records: a JS table loop over the bytes just copied. zlib.crc32 is as fast here but returns a
+    // boxed number (a heap allocation per record) for CRCs >= 2^30; it pays off only for large payloads.
+    const crc =
+      length < NATIVE_CRC_BYTES_MIN
+        ? crc32Range(buf, at + 8, at + recordBytes)
+        : crc32(payload, crc32Range(buf, at + 8, at + 16));
+    writeU32(buf, at + 4, crc);
+    wb.len = at + recordBytes;
+    wb.lastSeq = seq;
+    this.activeBytes += recordBytes;
+    this.activeHasRecords = true;
+    this.lastSeqValue = seq;
+    this.counters.recordCount++;
+    if (!this.flushScheduled && !this.flushing) this.scheduleFlush();
+    return seq;
+  }
+
+  /** Registers a listener called with the new `durableSeq` after each group commit. */
+  onDurable(listener: (durableSeq: number) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Resolves once record `seq` is durable; rejects if the journal fails first or `seq` was never appended. */
+  whenDurable(seq: number): Promise<void> {
+    if (seq <= this.durableSeqValue) return Promise.resolve();
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (seq > this.lastSeqValue) {
+      return Promise.reject(
+        new JournalError('SEQ_NOT_APPENDED', `seq ${seq} is past the last appended seq ${this.lastSeqValue}`),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ seq, resolve, reject });
+    });
+  }
+
+  /** Starts a group commit now (skipping any configured delay) and resolves with `durableSeq` once every record appended so far is durable. */
+  async flush(): Promise<number> {
+    if (this.failure !== null) throw this.failure;
+    const target = this.lastSeqValue;
+    if (target <= this.durableSeqValue) return this.durableSeqValue;
+    if (this.flushing) this.urgent = true;
+    else this.runFlush();
+    await this.whenDurable(target);
+    return this.durableSeqValue;
+  }
+
+  /**
+   * Yields the durable records with seq >= `seq` (those durable when called), reading segment files
+   * synchronously in large chunks. Throws SEQ_COMPACTED when `seq` precedes the oldest kept segment.
+   */
+  readFrom(seq: number): Iterable<JournalRecord> {
+    const from = Math.max(1, seq);
+    const first = this.segments[0]!;
+    if (from < first.firstSeq) {
+      throw new JournalError('SEQ_COMPACTED', `seq ${from} was compacted; oldest kept is ${first.firstSeq}`);
+    }
+    const refs = this.segments.map((s) => ({ firstSeq: s.firstSeq, name: s.name, path: s.path }));
+    return iterateRecords(refs, from, this.durableSeqValue);
+  }
+
+  /** Deletes whole segment files whose records are all durable and < `seq`; never the active segment. */
+  async compactBefore(seq: number): Promise<void> {
+    if (this.state === 'closed') throw this.unavailableError();
+    const doomed: Segment[] = [];
+    while (this.segments.length > 1) {
+      const next = this.segments[1]!;
+      const lastOfFirst = next.firstSeq - 1;
+      if (lastOfFirst >= seq || lastOfFirst > this.durableSeqValue) break;
+      doomed.push(this.segments.shift()!);
+    }
+    if (doomed.length === 0) return;
+    // Oldest first, so a crash midway still leaves a contiguous run of segments.
+    for (const seg of doomed) await fs.promises.unlink(seg.path);
+    await fsyncDir(this.dirPath);
+  }
+
+  /** Flushes everything appended, then closes the files; later appends throw JOURNAL_CLOSED. */
+  close(): Promise<void> {
+    if (this.closePromise !== null) return this.closePromise;
+    this.state = 'closing';
+    this.closePromise = (async () => {
+      try {
+        if (this.failure === null) await this.flush();
+      } finally {
+        if (this.timer !== undefined) clearTimeout(this.timer);
+        if (this.immediate !== undefined) clearImmediate(this.immediate);
+        for (const seg of [this.writeSeg, ...this.segments]) {
+          if (seg.fd >= 0) {
+            await closeFd(seg.fd);
+            seg.fd = -1;
+          }
+        }
+        this.state = 'closed';
+        await this.unlock();
+      }
+      if (this.failure !== null) throw this.failure;
+    })();
+    return this.closePromise;
+  }
+
+  private unavailableError(): JournalError {
+    if (this.failure !== null) return this.failure;
+    return new JournalError('JOURNAL_CLOSED', 'journal is closed');
+  }
+
+  private newBuffer(bytes: number): WriteBuffer {
+    return { buf: Buffer.allocUnsafeSlow(bytes), len: 0, splits: [], lastSeq: 0 };
+  }
+
+  // Takes a reset buffer for the active segment, from the pool when the pooled size fits.
+  private takeBuffer(minBytes: number): WriteBuffer {
+    const pooled = minBytes <= WRITE_BUFFER_BYTES ? this.free.pop() : undefined;
+    const wb = pooled ?? this.newBuffer(Math.max(WRITE_BUFFER_BYTES, minBytes));
+    wb.len = 0;
+    wb.lastSeq = 0;
+    wb.splits = [{ seg: this.active, start: 0 }];
+    return wb;
+  }
+
+  // Seals the current buffer for the flusher and starts a new one with room for `minBytes`.
+  private replaceCurrent(minBytes: number): WriteBuffer {
+    const old = this.current;
+    if (old.len > 0) this.sealed.push(old);
+    else this.recycle(old);
+    this.current = this.takeBuffer(minBytes);
+    return this.current;
+  }
+
+  private recycle(wb: WriteBuffer): void {
+    if (wb.buf.length === WRITE_BUFFER_BYTES && this.free.length < FREE_BUFFERS_MAX) this.free.push(wb);
+  }
+
+  // Starts a new segment at the next seq; its header is written in-band, right before its first record.
+  private roll(recordBytes: number): void {
+    const firstSeq = this.lastSeqValue + 1;
+    const name = segmentName(firstSeq);
+    const seg: Segment = { firstSeq, name, path: path.join(this.dirPath, name), fd: -1, fileBytes: 0 };
+    this.segments.push(seg);
+    this.active = seg;
+    this.activeBytes = SEGMENT_HEADER_BYTES;
+    this.activeHasRecords = false;
+    let wb = this.current;
+    if (wb.len + SEGMENT_HEADER_BYTES + recordBytes > wb.buf.length) {
+      wb = this.replaceCurrent(SEGMENT_HEADER_BYTES + recordBytes);
+    } else {
+      wb.splits.push({ seg, start: wb.len });
+    }
+    writeSegmentHeader(wb.buf, wb.len);
+    wb.len += SEGMENT_HEADER_BYTES;
+  }
+
+  private scheduleFlush(): void {
+    this.flushScheduled = true;
+    if (this.delayMs > 0 && !this.urgent) this.timer = setTimeout(this.runFlush, this.delayMs);
+    else this.immediate = setImmediate(this.runFlush);
+  }
+
+  // One group commit: everything appended so far is written and fdatasynced off the JS thread.
+  private readonly runFlush = (): void => {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.flushScheduled = false;
+    if (this.flushing || this.failure !== null) return;
+    if (this.current.len > 0) this.replaceCurrent(0);
+    if (this.sealed.length === 0) return;
+    const batch = this.sealed;
+    this.sealed = [];
+    let bytes = 0;
+    for (const wb of batch) bytes += wb.len;
+    this.inFlightBytes = bytes;
+    this.flushing = true;
+    this.writeBatch(batch).then(
+      () => this.completeFlush(batch),
+      (err: unknown) => this.failFlush(err),
+    );
+  };
+
+  private async writeBatch(batch: readonly WriteBuffer[]): Promise<void> {
+    let dirty = false;
+    let dirNeedsSync = false;
+    for (const wb of batch) {
+      const splits = wb.splits;
+      for (let i = 0; i < splits.length; i++) {
+        const split = splits[i]!;
+        const end = i + 1 < splits.length ? splits[i + 1]!.start : wb.len;
+        if (end === split.start) continue;
+        const seg = split.seg;
+        if (seg !== this.writeSeg) {
+          // The previous segment is made durable and closed before the next one gets any byte, so a crash
+          // can only ever tear the last segment.
+          const prev = this.writeSeg;
+          if (dirty) await this.syncData(prev.fd);
+          if (prev.fd >= 0) await closeFd(prev.fd);
+          prev.fd = -1;
+          dirty = false;
+          seg.fd = await openFd(seg.path, 'wx');
+          this.writeSeg = seg;
+          dirNeedsSync = true;
+        }
+        await writeAll(seg.fd, wb.buf, split.start, end - split.start, seg.fileBytes);
+        seg.fileBytes += end - split.start;
+        this.counters.bytesWritten += end - split.start;
+        dirty = true;
+      }
+    }
+    if (dirty) await this.syncData(this.writeSeg.fd);
+    // A new segment's records are durable only once its directory entry is.
+    if (dirNeedsSync && this.fsyncEnabled) await fsyncDir(this.dirPath);
+  }
+
+  private async syncData(fd: number): Promise<void> {
+    if (!this.fsyncEnabled) return;
+    this.counters.fsyncCount++;
+    await datasyncFd(fd);
+  }
+
+  private completeFlush(batch: readonly WriteBuffer[]): void {
+    this.flushing = false;
+    this.inFlightBytes = 0;
+    this.counters.flushCount++;
+    let durable = this.durableSeqValue;
+    for (const wb of batch) {
+      if (wb.lastSeq > durable) durable = wb.lastSeq;
+      this.recycle(wb);
+    }
+    this.durableSeqValue = durable;
+    if (this.waiters.length > 0) {
+      const waiters = this.waiters;
+      let kept = 0;
+      for (const w of waiters) {
+        if (w.seq <= durable) w.resolve();
+        else waiters[kept++] = w;
+      }
+      waiters.length = kept;
+    }
+    if (this.lastSeqValue > durable && !this.flushScheduled) this.scheduleFlush();
+    this.urgent = false;
+    for (const listener of this.listeners) {
+      try {
+        listener(durable);
+      } catch (err) {
+        // A throwing listener is a programmer error: crash loudly, but only after the journal's own
+        // bookkeeping is done and the other listeners have run.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+
+  // After a failed write or fsync the file state is unknown (see "fsyncgate"): stop and surface it.
+  private failFlush(err: unknown): void {
+    this.flushing = false;
+    this.failure = new JournalError('JOURNAL_IO_FAILED', `journal write failed: ${String(err)}`, {
+      cause: err,
+    });
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.reject(this.failure);
+  }
+}
