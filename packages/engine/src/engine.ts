@@ -11,6 +11,7 @@ import { LedgerCommands } from './ledger/ledger-commands.js';
 import { Market } from './matching/market.js';
 import type { ReplaceOutcome } from './matching/matcher.js';
 import { Matcher } from './matching/matcher.js';
+import { BUY } from './matching/order.js';
 import { validateMarketParams, validateMarketSpec } from './matching/validate-market.js';
 import type { Rejection } from './reject.js';
 import { isRejection, reject } from './reject.js';
@@ -18,6 +19,13 @@ import { isRejection, reject } from './reject.js';
 /** The system account every market's fees are paid into. */
 export const FEES_ACCOUNT = 'fees';
 const SIDE_NAMES = ['BUY', 'SELL'] as const;
+const ORDER_COMMANDS: readonly string[] = [
+  'placeOrder',
+  'placeOco',
+  'cancelOrder',
+  'cancelAll',
+  'cancelReplace',
+];
 
 export class Engine {
   readonly ctx = new Context();
@@ -95,6 +103,9 @@ export class Engine {
       case 'updateMarket':
         return this.updateMarket(cmd);
       default:
+        // An unknown type is malformed whatever its other fields say (not UNKNOWN_MARKET, say).
+        if (!ORDER_COMMANDS.includes(cmd.type))
+          return reject('INVALID_COMMAND', `unknown command type ${String((cmd as { type: unknown }).type)}`);
         return this.dispatchOrder(cmd);
     }
   }
@@ -104,7 +115,9 @@ export class Engine {
       return reject('INVALID_COMMAND', 'user must be a positive integer id');
     const market = this.matcher.markets.get(cmd.marketId);
     if (market === undefined) return reject('UNKNOWN_MARKET', `unknown market ${String(cmd.marketId)}`);
-    const lastBefore = market.lastPrice;
+    // Triggers are evaluated after every taker that traded, even at an unchanged last price: a trade at
+    // the price a trailing stop's stopPrice already allows is what activates it.
+    const tradesBefore = this.matcher.nextTradeId;
     let outcome: Rejection | number | null;
     switch (cmd.type) {
       case 'placeOrder':
@@ -129,7 +142,7 @@ export class Engine {
       default:
         return reject('INVALID_COMMAND', `unknown command type ${String((cmd as { type: unknown }).type)}`);
     }
-    if (market.lastPrice !== lastBefore) this.matcher.runTriggers(market);
+    if (this.matcher.nextTradeId !== tradesBefore) this.matcher.runTriggers(market);
     return outcome;
   }
 
@@ -158,6 +171,8 @@ export class Engine {
     const market = this.matcher.markets.get(cmd.marketId);
     if (market === undefined) return reject('UNKNOWN_MARKET', `unknown market ${String(cmd.marketId)}`);
     const spec = market.spec;
+    if (!isPartial(cmd.filters) || !isPartial(cmd.fees))
+      return reject('INVALID_MARKET', 'filters and fees must be objects of filter and fee fields');
     const filters = { ...spec.filters, ...(cmd.filters ?? {}) };
     const fees = { ...spec.fees, ...(cmd.fees ?? {}) };
     const status = cmd.status ?? spec.status;
@@ -172,20 +187,33 @@ export class Engine {
   /** Append one event per touched book level and per touched user account, in touch order. */
   private closeOutput(): void {
     const ctx = this.ctx;
+    // A level emptied and recreated within the command (cancelReplace at the same price) is two
+    // PriceLevel objects but one book level: report it once, with the total now on the book.
+    const reported = new Set<string>();
     for (const level of ctx.touchedLevels) {
+      const key = `${level.marketId}:${level.side}:${level.price}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const market = this.matcher.markets.get(level.marketId)!;
+      const current = (level.side === BUY ? market.bids : market.asks).byPrice.get(level.price);
       ctx.emit({
         type: 'bookLevel',
         seq: ctx.nextSeq(),
         marketId: level.marketId,
         side: SIDE_NAMES[level.side],
         price: level.price,
-        qty: level.total,
+        qty: current?.total ?? 0,
       });
     }
     for (const account of ctx.touchedAccounts) {
       ctx.emit(balanceEvent(ctx.nextSeq(), account));
     }
   }
+}
+
+/** An optional partial update: absent, or a plain object (unknown keys are caught by validation). */
+function isPartial(value: unknown): boolean {
+  return value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value));
 }
 
 function balanceEvent(seq: number, account: Account): EngineEvent {

@@ -212,7 +212,7 @@ export interface Accepted {
   events: EngineEvent[];
   /** Set when an idempotency key was seen before: the events are the first result's. */
   duplicate?: boolean;
-  /** placeOrder / cancelReplace: the new order's id; placeOco: the list id. */
+  /** placeOrder / cancelReplace: the new order's id; placeOco: the list id; cancelOrder: the canceled order's id. */
   orderId?: number;
   /** cancelReplace (ALLOW_FAILURE): the cancel failed but the new order was placed. */
   cancelRejected?: { code: RejectCode; message: string };

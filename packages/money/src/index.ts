@@ -1,4 +1,4 @@
-export { compare } from './compare.js';
+export { compare, isZero } from './compare.js';
 export { type FormatAmountOptions, formatAmount } from './format-amount.js';
 export { MoneyError, type MoneyErrorCode } from './money-error.js';
 export {

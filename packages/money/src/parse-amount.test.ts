@@ -1,16 +1,22 @@
 // Proves parseAmount accepts only plain decimals, maps every rejection to its own code, and never rounds.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatAmount } from './format-amount.js';
 import { MoneyError, type MoneyErrorCode } from './money-error.js';
 import { AMOUNT_UNITS_MAX, type ParseAmountOptions, parseAmount } from './parse-amount.js';
 
-function codeOf(run: () => unknown): MoneyErrorCode | 'NO_ERROR' {
+function catchMoneyError(run: () => unknown): MoneyError | undefined {
   try {
     run();
   } catch (error) {
-    if (error instanceof MoneyError) return error.code;
+    if (error instanceof MoneyError) return error;
     throw error;
   }
-  return 'NO_ERROR';
+  return undefined;
+}
+
+function codeOf(run: () => unknown): MoneyErrorCode | 'NO_ERROR' {
+  return catchMoneyError(run)?.code ?? 'NO_ERROR';
 }
 
 describe('parseAmount', () => {
@@ -30,6 +36,7 @@ describe('parseAmount', () => {
   it('parses negatives when allowed', () => {
     expect(parseAmount('-3.2', 2, { allowNegative: true })).toBe(-320n);
     expect(parseAmount('-0', 2, { allowNegative: true })).toBe(0n);
+    expect(parseAmount('-007.50', 2, { allowNegative: true })).toBe(-750n);
   });
 
   it('accepts exactly the maximum', () => {
@@ -68,6 +75,7 @@ describe('parseAmount', () => {
     ['0.123', 2, {}, 'TOO_MANY_DECIMALS'],
     ['1.0', 0, {}, 'TOO_MANY_DECIMALS'],
     ['1.000000001', 8, {}, 'TOO_MANY_DECIMALS'],
+    ['1.50', 1, {}, 'TOO_MANY_DECIMALS'],
     ['1'.repeat(39), 0, {}, 'AMOUNT_TOO_LARGE'],
     ['6', 0, { max: 5n }, 'AMOUNT_TOO_LARGE'],
     ['-6', 0, { max: 5n, allowNegative: true }, 'AMOUNT_TOO_LARGE'],
@@ -81,15 +89,27 @@ describe('parseAmount', () => {
 
   it('names the input in the message and keeps it short', () => {
     expect(() => parseAmount('1e5', 8)).toThrow(/"1e5"/);
-    const error = (() => {
-      try {
-        parseAmount('9'.repeat(1000), 8);
-      } catch (caught) {
-        return caught;
-      }
-      return undefined;
-    })();
-    expect(error).toBeInstanceOf(MoneyError);
-    expect((error as MoneyError).message.length).toBeLessThan(200);
+    const error = catchMoneyError(() => parseAmount('9'.repeat(1000), 8));
+    expect(error?.code).toBe('INVALID_AMOUNT_FORMAT');
+    expect(error?.message.length).toBeLessThan(200);
+  });
+
+  it('treats a negative max as a programmer error', () => {
+    expect(() => parseAmount('1', 0, { max: -1n })).toThrow(RangeError);
+  });
+
+  it('never rounds: one significant decimal past the scale is always TOO_MANY_DECIMALS', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 18 }),
+        fc.bigInt({ min: 0n, max: 10n ** 20n }),
+        fc.integer({ min: 1, max: 9 }),
+        (scale, units, extraDigit) => {
+          const exact = formatAmount(units, scale);
+          const text = `${exact}${scale === 0 ? '.' : ''}${extraDigit}`;
+          expect(codeOf(() => parseAmount(text, scale))).toBe('TOO_MANY_DECIMALS');
+        },
+      ),
+    );
   });
 });

@@ -4,7 +4,10 @@ import { assertScale } from './scale.js';
 /** Longest decimal string accepted, so parsing cost is bounded whatever a client sends. */
 export const AMOUNT_TEXT_LENGTH_MAX = 100;
 
-/** Default largest absolute amount in units: fits `numeric(38,0)`-sized columns with room to spare. */
+/**
+ * Default largest absolute amount in units (38 digits). A `numeric(78,0)` column holds it with 40 digits of
+ * headroom, so sums and products of two such amounts still fit.
+ */
 export const AMOUNT_UNITS_MAX = 10n ** 38n - 1n;
 
 export interface ParseAmountOptions {
@@ -16,13 +19,17 @@ export interface ParseAmountOptions {
   max?: bigint;
 }
 
-// ASCII digits only (no `u` flag, so \d is [0-9]); both sides of the dot are required.
+// \d is ASCII [0-9] only in JavaScript. Both sides of the dot are required, so "1." and ".5" fail;
+// leading zeros ("007") are accepted and disappear in the bigint.
 const AMOUNT_PATTERN = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /** Parses a plain decimal string into an exact count of units at `scale`, never rounding. */
 export function parseAmount(text: string, scale: number, opts: ParseAmountOptions = {}): bigint {
   assertScale(scale);
   const { allowNegative = false, allowZero = true, max = AMOUNT_UNITS_MAX } = opts;
+  if (max < 0n) {
+    throw new RangeError(`parseAmount: max ${max.toString()} must not be negative`);
+  }
   if (typeof text !== 'string' || text.length > AMOUNT_TEXT_LENGTH_MAX) {
     throw new MoneyError(
       'INVALID_AMOUNT_FORMAT',
@@ -53,7 +60,10 @@ export function parseAmount(text: string, scale: number, opts: ParseAmountOption
     throw new MoneyError('ZERO_NOT_ALLOWED', `Invalid amount ${quoteInput(text)}: must not be zero`);
   }
   if (magnitude > max) {
-    throw new MoneyError('AMOUNT_TOO_LARGE', `Invalid amount ${quoteInput(text)}: exceeds the maximum`);
+    throw new MoneyError(
+      'AMOUNT_TOO_LARGE',
+      `Invalid amount ${quoteInput(text)}: exceeds the maximum of ${max.toString()} units`,
+    );
   }
   return negative ? -magnitude : magnitude;
 }

@@ -45,6 +45,37 @@ function assertBounds(a: bigint, b: bigint, q: bigint, mode: RoundingMode): void
   }
 }
 
+// An independent oracle: a/b = floor + r/b with 0 <= r < b after making b positive, then each mode picks
+// floor or floor + 1 by comparing the fraction r/b with 0 and 1/2 (as 2r against b) and by the sign of a/b.
+function referenceDivRound(a: bigint, b: bigint, mode: RoundingMode): bigint {
+  if (b < 0n) {
+    a = -a;
+    b = -b;
+  }
+  const r = ((a % b) + b) % b;
+  const floor = (a - r) / b;
+  if (r === 0n) return floor;
+  const ceil = floor + 1n;
+  const towardZero = a > 0n ? floor : ceil;
+  const awayFromZero = a > 0n ? ceil : floor;
+  switch (mode) {
+    case 'floor':
+      return floor;
+    case 'ceil':
+      return ceil;
+    case 'down':
+      return towardZero;
+    case 'up':
+      return awayFromZero;
+    case 'half-up':
+    case 'half-even':
+      if (2n * r < b) return floor;
+      if (2n * r > b) return ceil;
+      if (mode === 'half-up') return awayFromZero;
+      return floor % 2n === 0n ? floor : ceil;
+  }
+}
+
 describe('divRound', () => {
   it.each<[bigint, bigint, Record<RoundingMode, bigint>]>([
     [7n, 2n, { down: 3n, up: 4n, 'half-even': 4n, 'half-up': 4n, floor: 3n, ceil: 4n }],
@@ -73,6 +104,15 @@ describe('divRound', () => {
     );
   });
 
+  it('agrees with the floor-and-fraction oracle for every mode', () => {
+    fc.assert(
+      fc.property(dividendArb, divisorArb, fc.constantFrom(...MODES), (a, b, mode) => {
+        expect(divRound(a, b, mode)).toBe(referenceDivRound(a, b, mode));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('breaks exact ties by mode', () => {
     fc.assert(
       fc.property(dividendArb, divisorArb, (q, half) => {
@@ -82,6 +122,7 @@ describe('divRound', () => {
         assertBounds(a, b, divRound(a, b, 'half-up'), 'half-up');
         assertBounds(a, b, divRound(a, b, 'half-even'), 'half-even');
         expect(divRound(a, b, 'half-up')).toBe(divRound(a, b, 'up'));
+        expect(divRound(a, b, 'half-even')).toBe(referenceDivRound(a, b, 'half-even'));
       }),
     );
   });

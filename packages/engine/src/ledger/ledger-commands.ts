@@ -89,6 +89,9 @@ export class LedgerCommands {
     }
     if (to.available > MAX_SAFE - cmd.amount)
       return reject('AMOUNT_OVERFLOW', 'balance would exceed 2^53-1 units');
+    // A system account allowed to go negative has the same bound below zero.
+    if (from.available < cmd.amount - MAX_SAFE)
+      return reject('AMOUNT_OVERFLOW', 'balance would go below -(2^53-1) units');
     this.ledger.move(from, to, cmd.amount);
     this.ctx.emit({
       type: 'transfer',

@@ -18,6 +18,7 @@ import {
   buyHold,
   checkPriceFilters,
   DEFAULT_STP,
+  isClientId,
   planOrder,
   triggerDirection,
   triggerHolds,
@@ -38,6 +39,12 @@ export interface ReplaceOutcome {
 }
 
 const SIDE_NAME = ['BUY', 'SELL'] as const;
+
+/** A stop whose trigger held, with the last price it held at, waiting for its turn to execute. */
+interface Triggered {
+  order: Order;
+  lastPrice: number;
+}
 
 export class Matcher {
   readonly markets = new Map<number, Market>();
@@ -106,14 +113,21 @@ export class Matcher {
       );
     }
     const stopClient = cmd.stopClientOrderId ?? null;
-    if (
-      stopClient !== null &&
-      (stopClient === cmd.limitClientOrderId || this.clientIds.has(clientKey(cmd.user, stopClient)))
-    ) {
-      return reject('DUPLICATE_CLIENT_ORDER_ID', `clientOrderId ${stopClient} is in use`);
-    }
-    if (stopClient !== null && !/^[A-Za-z0-9_.:/-]{1,36}$/.test(stopClient)) {
+    if (stopClient !== null && !isClientId(stopClient)) {
       return reject('INVALID_COMMAND', 'stopClientOrderId must be 1-36 characters of [A-Za-z0-9_.:/-]');
+    }
+    const listClient = cmd.listClientId ?? null;
+    if (listClient !== null && !isClientId(listClient)) {
+      return reject('INVALID_COMMAND', 'listClientId must be 1-36 characters of [A-Za-z0-9_.:/-]');
+    }
+    if (stopClient !== null && stopClient === cmd.limitClientOrderId) {
+      return reject('DUPLICATE_CLIENT_ORDER_ID', `clientOrderId ${stopClient} names both legs`);
+    }
+    const stopClash = stopClient === null ? undefined : this.clientIds.get(clientKey(cmd.user, stopClient));
+    if (stopClash !== undefined) {
+      return reject('DUPLICATE_CLIENT_ORDER_ID', `clientOrderId ${stopClient} is in use`, {
+        orderId: stopClash.id,
+      });
     }
     const um = this.userMarket(cmd.user, m.id);
     if (um.count + 2 > m.spec.filters.maxNumOrders) {
@@ -158,7 +172,7 @@ export class Matcher {
       type: 'ocoAccepted',
       seq: this.ctx.nextSeq(),
       listId,
-      listClientId: cmd.listClientId ?? null,
+      listClientId: listClient,
       marketId: m.id,
       user: cmd.user,
       orderIds: [limitOrder.id, stopOrder.id],
@@ -178,18 +192,15 @@ export class Matcher {
     return order.id;
   }
 
-  cancelAll(cmd: CancelAll): number | Rejection {
+  cancelAll(cmd: CancelAll): null | Rejection {
     const m = this.markets.get(cmd.marketId);
     if (m === undefined) return reject('UNKNOWN_MARKET', `unknown market ${cmd.marketId}`);
     if (m.spec.status === 'HALTED') return reject('MARKET_HALTED', `market ${m.spec.symbol} is halted`);
     const um = this.userMarkets.get(userMarketKey(cmd.user, m.id));
-    let canceled = 0;
     // Closing an OCO leg also closes its sibling, which may be the next in the list: restart from head.
-    while (um !== undefined && um.head !== null) {
-      this.close(um.head, 'CANCELED', 'CANCEL_ALL');
-      canceled++;
-    }
-    return canceled;
+    while (um !== undefined && um.head !== null) this.close(um.head, 'CANCELED', 'CANCEL_ALL');
+    // No order id: the sequencer would report a number returned here as the result's orderId.
+    return null;
   }
 
   cancelReplace(cmd: CancelReplace): ReplaceOutcome | Rejection {
@@ -199,6 +210,10 @@ export class Matcher {
     if (isRejection(status)) return status;
     if (cmd.mode !== 'STOP_ON_FAILURE' && cmd.mode !== 'ALLOW_FAILURE') {
       return reject('INVALID_COMMAND', 'mode must be STOP_ON_FAILURE or ALLOW_FAILURE');
+    }
+    // Checked before the cancel: the order's own fields are validated after it, as Binance does.
+    if (typeof cmd.order !== 'object' || cmd.order === null) {
+      return reject('INVALID_COMMAND', 'order must be an object');
     }
     const existing = this.findOrder(m.id, cmd.user, cmd.cancelOrderId, cmd.cancelClientOrderId);
     const cancelRejection = existing === undefined ? reject('UNKNOWN_ORDER', 'no such open order') : null;
@@ -222,27 +237,42 @@ export class Matcher {
     return { canceled: existing !== undefined, cancelRejection, orderId: order.id, placeRejection: null };
   }
 
-  /** Evaluate stops against the last price until nothing more triggers. */
+  /**
+   * Evaluate stops against the last price; triggered stops run in id order, and each is a taker after which
+   * triggers are evaluated again (docs/engine.md), so a price a stop's trades reach is seen even when the
+   * next stop moves it back. Ends when nothing more triggers.
+   */
   runTriggers(m: Market): void {
-    let roundsLeft = m.pendingStopCount() + 1;
-    for (;;) {
-      const last = m.lastPrice;
-      if (last === 0) return;
-      const batch: Order[] = [];
-      while (m.stopsUp.length > 0 && m.stopsUp[0]!.stopPrice <= last) batch.push(m.stopsUp.shift()!);
-      while (m.stopsDown.length > 0 && m.stopsDown[0]!.stopPrice >= last) batch.push(m.stopsDown.shift()!);
-      for (let i = 0; i < m.trailing.length; ) {
-        const o = m.trailing[i]!;
-        if (this.trailingFires(o, last)) {
-          m.trailing.splice(i, 1);
-          batch.push(o);
-        } else i++;
-      }
-      if (batch.length === 0) return;
-      assert(roundsLeft-- > 0, 'stop trigger loop exceeded its bound');
-      batch.sort((a, b) => a.id - b.id);
-      for (const o of batch) if (o.open && o.pending) this.trigger(m, o);
+    const triggered: Triggered[] = [];
+    // A stop is collected at most once and none is added meanwhile: at most one step per pending stop.
+    let stepsLeft = m.pendingStopCount();
+    this.collectTriggered(m, triggered);
+    while (triggered.length > 0) {
+      assert(stepsLeft-- > 0, 'stop trigger loop exceeded its bound');
+      const { order, lastPrice } = triggered.shift()!;
+      if (!order.open || !order.pending) continue;
+      this.trigger(m, order, lastPrice);
+      this.collectTriggered(m, triggered);
     }
+  }
+
+  /** Take the stops whose trigger holds at the last price off their lists into `into`, kept in id order. */
+  private collectTriggered(m: Market, into: Triggered[]): void {
+    const last = m.lastPrice;
+    if (last === 0) return;
+    const before = into.length;
+    while (m.stopsUp.length > 0 && m.stopsUp[0]!.stopPrice <= last)
+      into.push({ order: m.stopsUp.shift()!, lastPrice: last });
+    while (m.stopsDown.length > 0 && m.stopsDown[0]!.stopPrice >= last)
+      into.push({ order: m.stopsDown.shift()!, lastPrice: last });
+    for (let i = 0; i < m.trailing.length; ) {
+      const o = m.trailing[i]!;
+      if (this.trailingFires(o, last)) {
+        m.trailing.splice(i, 1);
+        into.push({ order: o, lastPrice: last });
+      } else i++;
+    }
+    if (into.length > before) into.sort((a, b) => a.order.id - b.order.id);
   }
 
   // ---- order life cycle -----------------------------------------------------------------------
@@ -267,13 +297,14 @@ export class Matcher {
         });
       }
     }
+    // No entry yet means no open orders; maxNumStopOrders may be 0, so the limits apply even then.
     const um = this.userMarkets.get(userMarketKey(user, m.id));
     const f = m.spec.filters;
-    if (um !== undefined && um.count >= f.maxNumOrders) {
+    if ((um?.count ?? 0) >= f.maxNumOrders) {
       return reject('FILTER_MAX_NUM_ORDERS', `at most ${f.maxNumOrders} open orders per market`);
     }
     if (plan.triggerDir !== 0 || plan.trailingDeltaBps !== 0) {
-      if (um !== undefined && um.stopCount >= f.maxNumStopOrders) {
+      if ((um?.stopCount ?? 0) >= f.maxNumStopOrders) {
         return reject('FILTER_MAX_NUM_STOP_ORDERS', `at most ${f.maxNumStopOrders} stop orders per market`);
       }
     }
@@ -381,7 +412,9 @@ export class Matcher {
         if (cap === 0) return this.budgetStop(m, taker, level.price);
         this.fill(m, taker, maker, Math.min(cap, maker.remaining));
         if (taker.qty > 0 && taker.remaining === 0) return 'FILLED';
-        maker = next;
+        // A budget-limited taker may afford another lot of the same maker (fees round down per fill):
+        // it keeps its time priority, so stay on it while it has lots left.
+        if (!maker.open) maker = next;
       }
     }
   }
@@ -403,7 +436,8 @@ export class Matcher {
 
   /** Why a budget-limited taker stopped: its quote target is spent (filled) or its balance is. */
   private budgetStop(m: Market, taker: Order, price: number): CloseReason {
-    if (taker.qty === 0) {
+    // A budget that does not cover a single lot spent nothing: the order expires, it is not filled.
+    if (taker.qty === 0 && taker.filled > 0) {
       if (taker.side === BUY) return 'FILLED';
       if (taker.quoteQty - taker.filledNotional < m.notional(price, 1)) return 'FILLED';
     }
@@ -532,8 +566,8 @@ export class Matcher {
       filledQty: order.filled,
       released,
     });
-    if (order.sibling !== null)
-      this.closeSibling(order, reason === 'USER' || reason === 'CANCEL_ALL' ? 'CANCELED' : 'EXPIRED');
+    // Canceling a leg (by the user, cancel-all or cancel-replace) cancels the list; anything else expires it.
+    if (order.sibling !== null) this.closeSibling(order, status === 'CANCELED' ? 'CANCELED' : 'EXPIRED');
   }
 
   private closeSibling(order: Order, status: OrderClosedEvent['status']): void {
@@ -567,7 +601,7 @@ export class Matcher {
     return last * 10_000 >= o.trailRef * (10_000 + d);
   }
 
-  private trigger(m: Market, order: Order): void {
+  private trigger(m: Market, order: Order, lastPrice: number): void {
     order.pending = false;
     const um = this.userMarkets.get(userMarketKey(order.user, m.id))!;
     um.stopCount--;
@@ -577,7 +611,7 @@ export class Matcher {
       orderId: order.id,
       marketId: m.id,
       user: order.user,
-      lastPrice: m.lastPrice,
+      lastPrice,
     });
     const sibling = order.sibling;
     if (sibling !== null) {

@@ -74,6 +74,11 @@ export function triggerHolds(dir: number, last: number, stopPrice: number): bool
   return dir > 0 ? last >= stopPrice : last <= stopPrice;
 }
 
+/** A client-chosen id: a string (RegExp.test would accept the number 123 as "123") of the allowed characters. */
+export function isClientId(value: unknown): value is string {
+  return typeof value === 'string' && CLIENT_ID.test(value);
+}
+
 /** Does a limit price cross the opposite side's best price? */
 export function crosses(m: Market, side: SideCode, price: number): boolean {
   const best = side === BUY ? m.asks.best() : m.bids.best();
@@ -147,7 +152,7 @@ export function planOrder(m: Market, ledger: Ledger, user: number, o: OrderField
     );
   }
   const clientOrderId = o.clientOrderId ?? null;
-  if (clientOrderId !== null && !CLIENT_ID.test(clientOrderId)) {
+  if (clientOrderId !== null && !isClientId(clientOrderId)) {
     return reject('INVALID_COMMAND', 'clientOrderId must be 1-36 characters of [A-Za-z0-9_.:/-]');
   }
 
@@ -235,8 +240,10 @@ export function planOrder(m: Market, ledger: Ledger, user: number, o: OrderField
     // Market buy by quantity: the price is unknown until it fills, so the whole balance is its budget.
     hold = spend.available;
   } else {
-    // Stop-market buy by quantity: reserve at the price it is expected to trigger at.
-    const ref = stopPrice !== 0 ? stopPrice : trailingReference(m.lastPrice, trailing);
+    // Stop-market buy by quantity: reserve at the price it is expected to trigger at. A trailing buy
+    // triggers up to delta above where it starts trailing: its activation price, or the last price.
+    const ref =
+      trailing === 0 ? stopPrice : trailingReference(stopPrice !== 0 ? stopPrice : m.lastPrice, trailing);
     if (ref === 0)
       return reject(
         'INVALID_COMMAND',
@@ -269,7 +276,7 @@ export function planOrder(m: Market, ledger: Ledger, user: number, o: OrderField
   };
 }
 
-/** The highest price a trailing buy can trigger at, seen from `last`: last * (1 + delta). */
-export function trailingReference(last: number, deltaBps: number): number {
-  return last === 0 ? 0 : mulDivCeil(last, 10_000 + deltaBps, 10_000);
+/** The highest price a trailing buy starting from `from` triggers at without a gap: from * (1 + delta). */
+export function trailingReference(from: number, deltaBps: number): number {
+  return from === 0 ? 0 : mulDivCeil(from, 10_000 + deltaBps, 10_000);
 }

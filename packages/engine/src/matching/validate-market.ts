@@ -8,6 +8,17 @@ import { reject } from '../reject.js';
 
 const SYMBOL = /^[A-Z0-9]{2,32}$/;
 const STATUSES: readonly MarketStatus[] = ['TRADING', 'HALTED', 'CANCEL_ONLY'];
+const FILTER_KEYS: readonly string[] = [
+  'minPrice',
+  'maxPrice',
+  'minQty',
+  'maxQty',
+  'minNotional',
+  'priceBandBps',
+  'maxNumOrders',
+  'maxNumStopOrders',
+];
+const FEE_KEYS: readonly string[] = ['makerPpm', 'takerPpm'];
 export const MARKET_ID_MAX = 65_535;
 export const MAX_NUM_ORDERS_LIMIT = 1_000_000;
 
@@ -31,6 +42,9 @@ export function validateMarketParams(
   if (!positive(lotUnits) || !positive(tickQuoteUnits))
     return bad('lotUnits and tickQuoteUnits must be positive integers');
   if (typeof f !== 'object' || f === null) return bad('filters missing');
+  // Unknown names would be stored in the spec (and its hash) while doing nothing: a typo must not pass.
+  const unknown = Object.keys(f).find((k) => !FILTER_KEYS.includes(k));
+  if (unknown !== undefined) return bad(`unknown filter ${unknown}`);
   if (!positive(f.minPrice) || !positive(f.maxPrice) || f.minPrice > f.maxPrice) {
     return bad('need 1 <= minPrice <= maxPrice');
   }
@@ -46,6 +60,8 @@ export function validateMarketParams(
     return bad('maxNumStopOrders must be within [0, maxNumOrders]');
   }
   if (typeof fees !== 'object' || fees === null) return bad('fees missing');
+  const unknownFee = Object.keys(fees).find((k) => !FEE_KEYS.includes(k));
+  if (unknownFee !== undefined) return bad(`unknown fee field ${unknownFee}`);
   for (const rate of [fees.makerPpm, fees.takerPpm]) {
     if (!nonNegative(rate) || rate > FEE_PPM_MAX)
       return bad(`fee rates must be within [0, ${FEE_PPM_MAX}] ppm`);

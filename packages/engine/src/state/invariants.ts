@@ -10,19 +10,23 @@ import { BUY } from '../matching/order.js';
 /** Assert every invariant of the engine state; throws InvariantError on the first violation. */
 export function checkInvariants(engine: Engine): void {
   const { ledger, matcher } = engine;
-  const totals = new Map<string, number>();
+  // Exact sums: an asset's balances together may exceed 2^53 even though each one is a safe integer.
+  const totals = new Map<string, bigint>();
   const reserved = new Map<Account, number>();
   for (const account of ledger.allAccounts()) {
-    totals.set(account.asset, (totals.get(account.asset) ?? 0) + account.available + account.held);
-    assert(account.held >= 0, `negative held on account ${account.key}`);
-    if (!account.allowNegative)
-      assert(account.available >= 0, `negative available on account ${account.key}`);
     assert(
       Number.isSafeInteger(account.available) && Number.isSafeInteger(account.held),
       `non-integer balance on ${account.key}`,
     );
+    assert(account.held >= 0, `negative held on account ${account.key}`);
+    if (!account.allowNegative)
+      assert(account.available >= 0, `negative available on account ${account.key}`);
+    totals.set(
+      account.asset,
+      (totals.get(account.asset) ?? 0n) + BigInt(account.available) + BigInt(account.held),
+    );
   }
-  for (const [asset, total] of totals) assert(total === 0, `asset ${asset} not conserved: sum ${total}`);
+  for (const [asset, total] of totals) assert(total === 0n, `asset ${asset} not conserved: sum ${total}`);
 
   for (const hold of ledger.holds.values()) {
     assert(hold.amount > 0, `empty hold ${hold.holdId} left open`);

@@ -1,11 +1,24 @@
 // A small driver for engine tests: a funded two-asset market and invariant checks after every command.
-import type { Command, MarketFees, MarketFilters, MarketSpec, PlaceOrder } from '../commands.js';
+import type {
+  CancelReplace,
+  Command,
+  MarketFees,
+  MarketFilters,
+  MarketSpec,
+  PlaceOco,
+  PlaceOrder,
+  UpdateMarket,
+} from '../commands.js';
 import { Engine } from '../engine.js';
 import type { Accepted, CommandResult, EngineEvent } from '../events.js';
 import { checkInvariants } from '../state/invariants.js';
+import { captureState } from '../state/snapshot.js';
 
 export const MARKET_ID = 1;
 export const DEPOSITS = 'deposits:test';
+/** Bystanders that printTrade uses to make a trade at a chosen price. */
+export const PRINT_SELLER = 90;
+export const PRINT_BUYER = 91;
 
 export const defaultFilters: MarketFilters = {
   minPrice: 1,
@@ -96,6 +109,70 @@ export class Harness {
     return this.place(user, { side, orderType: 'LIMIT', price, qty, ...extra });
   }
 
+  placeOco(user: number, fields: Omit<PlaceOco, 'type' | 'ts' | 'marketId' | 'user'>): CommandResult {
+    return this.run({ type: 'placeOco', ts: ++this.ts, marketId: MARKET_ID, user, ...fields });
+  }
+
+  cancel(user: number, target: { orderId?: number; clientOrderId?: string }): CommandResult {
+    return this.run({ type: 'cancelOrder', ts: ++this.ts, marketId: MARKET_ID, user, ...target });
+  }
+
+  cancelAll(user: number): CommandResult {
+    return this.run({ type: 'cancelAll', ts: ++this.ts, marketId: MARKET_ID, user });
+  }
+
+  cancelReplace(
+    user: number,
+    fields: Omit<CancelReplace, 'type' | 'ts' | 'marketId' | 'user'>,
+  ): CommandResult {
+    return this.run({ type: 'cancelReplace', ts: ++this.ts, marketId: MARKET_ID, user, ...fields });
+  }
+
+  update(fields: Omit<UpdateMarket, 'type' | 'ts' | 'marketId'>): CommandResult {
+    return this.run({ type: 'updateMarket', ts: ++this.ts, marketId: MARKET_ID, ...fields });
+  }
+
+  /**
+   * Make a trade of `qty` lots at `price` between PRINT_SELLER and PRINT_BUYER (funded here) so that
+   * the market's last price becomes `price`; returns the taker's result (stops it triggered included).
+   * The book must not cross `price` already, or the print would trade with someone else.
+   */
+  printTrade(price: number, qty = 1): Accepted {
+    const m = this.engine.matcher.markets.get(MARKET_ID)!;
+    this.fund(PRINT_SELLER, 'BTC', m.baseUnits(qty));
+    this.fund(PRINT_BUYER, 'USDT', 2 * m.notional(price, qty));
+    this.ok({
+      type: 'placeOrder',
+      ts: ++this.ts,
+      marketId: MARKET_ID,
+      user: PRINT_SELLER,
+      side: 'SELL',
+      orderType: 'LIMIT',
+      price,
+      qty,
+    });
+    const result = this.ok({
+      type: 'placeOrder',
+      ts: ++this.ts,
+      marketId: MARKET_ID,
+      user: PRINT_BUYER,
+      side: 'BUY',
+      orderType: 'LIMIT',
+      price,
+      qty,
+      timeInForce: 'IOC',
+    });
+    const [first] = eventsOf(result, 'trade');
+    if (first === undefined || first.seller !== PRINT_SELLER || first.qty !== qty || first.price !== price)
+      throw new Error(`printTrade(${price}) did not trade with its own seller`);
+    return result;
+  }
+
+  /** The canonical state without commandSeq, which every command (rejected ones too) advances. */
+  stateWithoutSeq(): string {
+    return JSON.stringify({ ...captureState(this.engine), commandSeq: 0 });
+  }
+
   balance(user: number, asset: string): { available: number; held: number } {
     const info = this.engine.ledger.assets.get(asset)!;
     const a = this.engine.ledger.userAccount(user, info, 'SPOT');
@@ -120,4 +197,16 @@ export function eventsOf<T extends EngineEvent['type']>(
 ): Extract<EngineEvent, { type: T }>[] {
   if (!result.ok) return [];
   return result.events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+}
+
+/** The order id (or list id) of an accepted placement; throws on a rejection. */
+export function idOf(result: CommandResult): number {
+  if (!result.ok || result.orderId === undefined)
+    throw new Error(`expected an order id, got ${JSON.stringify(result)}`);
+  return result.orderId;
+}
+
+/** The rejection code of a result, or 'OK'. */
+export function codeOf(result: CommandResult): string {
+  return result.ok ? 'OK' : result.code;
 }
