@@ -69,8 +69,11 @@ async function pumpUntilKilled(
   setTimeout(() => {
     child.kill('SIGKILL');
   }, killAfterMs);
-  child.once('exit', () => {
-    dead = true;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      dead = true;
+      resolve();
+    });
   });
   await new Promise<void>((resolve) => {
     const pump = () => {
@@ -95,6 +98,9 @@ async function pumpUntilKilled(
     };
     pump();
   });
+  // The socket can close before the process is reaped; its journal lock is free only after exit.
+  await exited;
+  client.close();
   return acked;
 }
 

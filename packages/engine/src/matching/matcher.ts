@@ -243,6 +243,7 @@ export class Matcher {
    * next stop moves it back. Ends when nothing more triggers.
    */
   runTriggers(m: Market): void {
+    if (m.pendingStopCount() === 0) return;
     const triggered: Triggered[] = [];
     // A stop is collected at most once and none is added meanwhile: at most one step per pending stop.
     let stepsLeft = m.pendingStopCount();
@@ -411,7 +412,9 @@ export class Matcher {
         const cap = this.capLots(m, taker, level.price);
         if (cap === 0) return this.budgetStop(m, taker, level.price);
         this.fill(m, taker, maker, Math.min(cap, maker.remaining));
-        if (taker.qty > 0 && taker.remaining === 0) return 'FILLED';
+        // A quote-sized order whose budget (buy) or target (sell) is spent to the unit is filled, even when
+        // that maker was the last on the book: the book did not run out first.
+        if (taker.qty > 0 ? taker.remaining === 0 : quoteSpent(taker)) return 'FILLED';
         // A budget-limited taker may afford another lot of the same maker (fees round down per fill):
         // it keeps its time priority, so stay on it while it has lots left.
         if (!maker.open) maker = next;
@@ -686,6 +689,11 @@ export function userMarketKey(user: number, marketId: number): number {
 
 export function clientKey(user: number, clientOrderId: string): string {
   return `${user}:${clientOrderId}`;
+}
+
+/** A market order sized by quoteQty has nothing left to spend (buy: its reservation) or to reach (sell). */
+function quoteSpent(taker: Order): boolean {
+  return taker.side === BUY ? taker.hold === 0 : taker.filledNotional === taker.quoteQty;
 }
 
 /** What a resting buy must keep reserved for its remaining lots. */
