@@ -209,7 +209,6 @@ export class Engine {
       ctx.emit(balanceEvent(ctx.nextSeq(), account));
     }
   }
-
 }
 
 /** An optional partial update: absent, or a plain object (unknown keys are caught by validation). */
