@@ -5,7 +5,6 @@ import { mulDivCeil } from '../arith.js';
 import type { OrderType, PlaceOrder, Side, StpMode, TimeInForce } from '../commands.js';
 import { feeOf } from '../fees.js';
 import type { Account } from '../ledger/account.js';
-import type { Ledger } from '../ledger/ledger.js';
 import type { Rejection } from '../reject.js';
 import { reject } from '../reject.js';
 import type { Market } from './market.js';
@@ -129,7 +128,11 @@ export function checkBand(m: Market, price: number): Rejection | null {
 }
 
 /** Validate an order and compute what it must reserve. Pure: reads state, changes none. */
-export function planOrder(m: Market, ledger: Ledger, user: number, o: OrderFields): OrderPlan | Rejection {
+export function planOrder(
+  m: Market,
+  accounts: { base: Account; quote: Account },
+  o: OrderFields,
+): OrderPlan | Rejection {
   const spec = m.spec;
   if (o.side !== 'BUY' && o.side !== 'SELL') return reject('INVALID_COMMAND', 'side must be BUY or SELL');
   if (!ORDER_TYPES.includes(o.orderType))
@@ -225,8 +228,8 @@ export function planOrder(m: Market, ledger: Ledger, user: number, o: OrderField
     return reject('WOULD_TAKE', 'LIMIT_MAKER order would immediately match and take');
   }
 
-  const spend = ledger.userAccount(user, side === BUY ? m.quote : m.base, 'SPOT');
-  const receive = ledger.userAccount(user, side === BUY ? m.base : m.quote, 'SPOT');
+  const spend = side === BUY ? accounts.quote : accounts.base;
+  const receive = side === BUY ? accounts.base : accounts.quote;
   let hold: number;
   if (side === SELL) {
     // A market sell sized by quote cannot know its base amount: it reserves the whole balance for
