@@ -13,8 +13,11 @@ export class Context {
   eventSeq = 0;
   ts = 0;
   events: EngineEvent[] = [];
+  /** Accounts and levels touched by the current command: the first `*Count` entries are live. */
   readonly touchedAccounts: Account[] = [];
+  touchedAccountCount = 0;
   readonly touchedLevels: PriceLevel[] = [];
+  touchedLevelCount = 0;
 
   /** Give the next event its global sequence number and append it to the command's output. */
   emit(event: EngineEvent): void {
@@ -25,17 +28,25 @@ export class Context {
     return ++this.eventSeq;
   }
 
+  /** Start a new command's output (truncating arrays by setting length is a slow runtime call in V8). */
+  reset(ts: number): void {
+    this.ts = ts;
+    this.events = [];
+    this.touchedAccountCount = 0;
+    this.touchedLevelCount = 0;
+  }
+
   touchAccount(account: Account): void {
     if (account.stamp !== this.commandSeq) {
       account.stamp = this.commandSeq;
-      this.touchedAccounts.push(account);
+      this.touchedAccounts[this.touchedAccountCount++] = account;
     }
   }
 
   touchLevel(level: PriceLevel): void {
     if (level.stamp !== this.commandSeq) {
       level.stamp = this.commandSeq;
-      this.touchedLevels.push(level);
+      this.touchedLevels[this.touchedLevelCount++] = level;
     }
   }
 }

@@ -48,15 +48,11 @@ export class Engine {
   execute(cmd: Command): CommandResult {
     const ctx = this.ctx;
     const commandSeq = ++ctx.commandSeq;
-    ctx.ts = typeof cmd?.ts === 'number' && Number.isSafeInteger(cmd.ts) ? cmd.ts : 0;
-    ctx.events = [];
-    // Setting length is a runtime call in V8: skip it when already empty (most rejections, cancels of nothing).
-    if (ctx.touchedAccounts.length !== 0) ctx.touchedAccounts.length = 0;
-    if (ctx.touchedLevels.length !== 0) ctx.touchedLevels.length = 0;
+    ctx.reset(typeof cmd?.ts === 'number' && Number.isSafeInteger(cmd.ts) ? cmd.ts : 0);
     const outcome = this.dispatch(cmd);
     if (isRejection(outcome)) {
       assert(
-        ctx.events.length === 0 && ctx.touchedAccounts.length === 0 && ctx.touchedLevels.length === 0,
+        ctx.events.length === 0 && ctx.touchedAccountCount === 0 && ctx.touchedLevelCount === 0,
         `rejected command ${commandSeq} changed state`,
       );
       const rejected: Rejected = { ok: false, commandSeq, code: outcome.code, message: outcome.message };
@@ -188,7 +184,8 @@ export class Engine {
   /** Append one event per touched book level and per touched user account, in touch order. */
   private closeOutput(): void {
     const ctx = this.ctx;
-    for (const level of ctx.touchedLevels) {
+    for (let i = 0; i < ctx.touchedLevelCount; i++) {
+      const level = ctx.touchedLevels[i]!;
       if (level.count === 0) {
         // A level emptied and recreated within the command (cancelReplace at the same price) is two
         // PriceLevel objects but one book level: the live one, also touched, reports the total.
@@ -205,7 +202,8 @@ export class Engine {
         qty: level.count === 0 ? 0 : level.total,
       });
     }
-    for (const account of ctx.touchedAccounts) {
+    for (let i = 0; i < ctx.touchedAccountCount; i++) {
+      const account = ctx.touchedAccounts[i]!;
       ctx.emit(balanceEvent(ctx.nextSeq(), account));
     }
   }
