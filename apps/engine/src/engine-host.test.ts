@@ -40,6 +40,21 @@ describe('EngineHost', () => {
     await host.close();
   });
 
+  it('holds commands back, unexecuted and in order, while the journal backlog is full', async () => {
+    const dataDir = tempDir();
+    const host = await EngineHost.open({ dataDir, journalBacklogBytesMax: 4_096 });
+    const commands = [...setupCommands(1), ...take(tradingCommands(3, 2), 3_000)];
+    const results = await Promise.all(commands.map((c) => host.submit(c)));
+    expect(results.map((r) => r.commandSeq)).toEqual(commands.map((_, i) => i + 1));
+    const hash = stateHash(host.engine);
+    await host.close();
+    // The same stream without backpressure ends in the same state.
+    const free = await EngineHost.open({ dataDir: tempDir() });
+    await Promise.all(commands.map((c) => free.submit(c)));
+    expect(stateHash(free.engine)).toBe(hash);
+    await free.close();
+  });
+
   it('recovers the same state from snapshots and the journal tail', async () => {
     const dataDir = tempDir();
     const host = await EngineHost.open({ dataDir, snapshotEvery: 200 });

@@ -22,6 +22,8 @@ export interface EngineHostOptions {
   /** Take a snapshot after every this many commands; 0 = never. */
   snapshotEvery?: number;
   groupCommitMaxDelayMs?: number;
+  /** Journal backlog (bytes not yet durable) above which new commands wait unexecuted. */
+  journalBacklogBytesMax?: number;
 }
 
 export interface RecoveryReport {
@@ -54,6 +56,7 @@ export class EngineHost {
   ) {
     this.lastSnapshotSeq = recovery.snapshotSeq;
     journal.onDurable((durableSeq) => this.acknowledge(durableSeq));
+    journal.onDrain(() => this.drainStalled());
   }
 
   /** Open (or create) the engine's data under dataDir/engine and recover its state. */
@@ -69,6 +72,9 @@ export class EngineHost {
       dir,
       fsync: options.fsync ?? true,
       groupCommitMaxDelayMs: options.groupCommitMaxDelayMs ?? 0,
+      ...(options.journalBacklogBytesMax === undefined
+        ? {}
+        : { batchBytesMax: options.journalBacklogBytesMax }),
     });
     let replayed = 0;
     for (const record of journal.readFrom(snapshotSeq + 1)) {
@@ -108,6 +114,27 @@ export class EngineHost {
   /** Callback form of submit, without a promise per command (the socket server's path). */
   submitWith(command: Command, ack: Ack | null): void {
     assert(!this.closed, 'engine host is closed');
+    // When the journal's backlog is full (a disk stall), commands wait here, in order, unexecuted:
+    // executing one the journal then refuses would put state in memory that no record backs.
+    if (this.stalled.length > 0 || !this.journal.writable) {
+      this.stalled.push({ command, ack });
+      return;
+    }
+    this.apply(command, ack);
+  }
+
+  private readonly stalled: { command: Command; ack: Ack | null }[] = [];
+
+  private drainStalled(): void {
+    let i = 0;
+    while (i < this.stalled.length && this.journal.writable) {
+      const { command, ack } = this.stalled[i++]!;
+      this.apply(command, ack);
+    }
+    this.stalled.splice(0, i);
+  }
+
+  private apply(command: Command, ack: Ack | null): void {
     const bytes = encodeCommand(command, this.scratch);
     // Execute exactly what replay will execute: the decoded bytes when the encoding is not the identity.
     const executed = isBinaryEncodable(command) ? command : decodeCommand(bytes);

@@ -7,7 +7,9 @@ import { makeTempDir, payloadFor, removeTempDir } from './test-fixtures/records.
 
 const FIXTURE = fileURLToPath(new URL('./test-fixtures/append-loop.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const KILL_DELAYS_MS = [50, 110, 170, 240, 300];
+const CRASH_COUNT = 5;
+// Random 50..300 ms per run; printed in failure messages so a failing run can be replayed.
+const KILL_DELAYS_MS = Array.from({ length: CRASH_COUNT }, () => 50 + Math.floor(Math.random() * 251));
 const SEGMENT_BYTES_MAX = 256 * 1024;
 
 let dir = '';
@@ -55,27 +57,28 @@ describe('crash safety', () => {
   it('keeps every reported durable seq across 5 SIGKILLs', async () => {
     let previousLast = 0;
     for (const delayMs of KILL_DELAYS_MS) {
+      const context = `kill delays ${KILL_DELAYS_MS.join(',')} ms, this run ${delayMs} ms`;
       const reported = await runAndKill(delayMs);
-      expect(reported.length).toBeGreaterThan(0);
+      expect(reported.length, context).toBeGreaterThan(0);
       for (let i = 1; i < reported.length; i++) expect(reported[i]!).toBeGreaterThan(reported[i - 1]!);
       expect(reported[0]!).toBeGreaterThan(previousLast);
 
       const journal = await Journal.open({ dir, segmentBytesMax: SEGMENT_BYTES_MAX });
       const maxReported = reported.at(-1)!;
-      expect(journal.lastSeq).toBeGreaterThanOrEqual(maxReported);
+      expect(journal.lastSeq, context).toBeGreaterThanOrEqual(maxReported);
       const wanted = new Set(reported);
       let seq = 0;
       let found = 0;
       for (const record of journal.readFrom(1)) {
         seq++;
-        if (record.seq !== seq) throw new Error(`expected seq ${seq}, read ${record.seq}`);
+        if (record.seq !== seq) throw new Error(`expected seq ${seq}, read ${record.seq} (${context})`);
         if (!Buffer.from(payloadFor(seq)).equals(record.payload)) {
-          throw new Error(`record ${seq} payload differs after crash`);
+          throw new Error(`record ${seq} payload differs after crash (${context})`);
         }
         if (wanted.has(seq)) found++;
       }
       expect(seq).toBe(journal.lastSeq);
-      expect(found).toBe(wanted.size);
+      expect(found, context).toBe(wanted.size);
       previousLast = journal.lastSeq;
       await journal.close();
     }

@@ -2,6 +2,7 @@
 export type JournalErrorCode =
   | 'JOURNAL_CORRUPT'
   | 'JOURNAL_CLOSED'
+  | 'JOURNAL_BACKPRESSURE'
   | 'JOURNAL_LOCKED'
   | 'JOURNAL_IO_FAILED'
   | 'RECORD_TOO_LARGE'

@@ -195,13 +195,41 @@ describe('durability', () => {
     await journal.close();
   });
 
-  it('group-commits on its own with a delay, and flush() skips the delay', async () => {
-    const journal = await Journal.open({ dir, groupCommitMaxDelayMs: 20 });
+  it('group-commits on its own within the max delay, not before it, and flush() skips the delay', async () => {
+    const journal = await Journal.open({ dir, groupCommitMaxDelayMs: 200 });
+    const started = performance.now();
     journal.append(payloadFor(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(journal.durableSeq).toBe(0);
     await journal.whenDurable(1);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
     expect(journal.durableSeq).toBe(1);
     journal.append(payloadFor(2));
+    const flushStarted = performance.now();
     expect(await journal.flush()).toBe(2);
+    expect(performance.now() - flushStarted).toBeLessThan(150);
+    await journal.close();
+  });
+
+  it('resolves whenDurable promises in seq order whatever the order they were requested in', async () => {
+    const journal = await Journal.open({ dir, groupCommitMaxDelayMs: 0 });
+    for (let seq = 1; seq <= 6; seq++) journal.append(payloadFor(seq));
+    const order: number[] = [];
+    await Promise.all([5, 2, 6, 1, 4, 3].map((seq) => journal.whenDurable(seq).then(() => order.push(seq))));
+    expect(order).toEqual([1, 2, 3, 4, 5, 6]);
+    await journal.close();
+  });
+
+  it('stops calling an onDurable listener once it is removed', async () => {
+    const journal = await Journal.open({ dir });
+    const seen: number[] = [];
+    const off = journal.onDurable((seq) => seen.push(seq));
+    journal.append(payloadFor(1));
+    await journal.flush();
+    off();
+    journal.append(payloadFor(2));
+    await journal.flush();
+    expect(seen).toEqual([1]);
     await journal.close();
   });
 
@@ -214,5 +242,68 @@ describe('durability', () => {
     await journal.flush();
     expect(readAll(journal).map((r) => r.seq)).toEqual([1, 2]);
     await journal.close();
+  });
+});
+
+describe('backpressure', () => {
+  it('turns unwritable at batchBytesMax, refuses appends with JOURNAL_BACKPRESSURE, and drains after a group commit', async () => {
+    const batchBytesMax = 10_000;
+    const journal = await Journal.open({ dir, batchBytesMax, groupCommitMaxDelayMs: 10_000 });
+    const drains: number[] = [];
+    journal.onDrain(() => drains.push(journal.durableSeq));
+    let seq = 0;
+    while (journal.writable) expect(journal.append(payloadFor(++seq))).toBe(seq);
+    // The record that crossed the bound was accepted; memory stays within one record of the bound.
+    expect(journal.pendingBytes).toBeGreaterThanOrEqual(batchBytesMax);
+    expect(journal.pendingBytes).toBeLessThan(batchBytesMax + 16 + 71);
+    expect(() => journal.append(payloadFor(seq + 1))).toThrow(
+      expect.objectContaining({ code: 'JOURNAL_BACKPRESSURE' }),
+    );
+    expect(journal.lastSeq).toBe(seq);
+    expect(drains).toEqual([]);
+
+    expect(await journal.flush()).toBe(seq);
+    expect(journal.writable).toBe(true);
+    expect(journal.pendingBytes).toBe(0);
+    expect(drains).toEqual([seq]);
+    expect(journal.append(payloadFor(seq + 1))).toBe(seq + 1);
+    await journal.close();
+
+    const reopened = await Journal.open({ dir });
+    expect(readAll(reopened).map((r) => r.seq)).toEqual(Array.from({ length: seq + 1 }, (_, i) => i + 1));
+    await reopened.close();
+  });
+
+  it('lets a producer that honours writable/onDrain push far more than batchBytesMax through', async () => {
+    const journal = await Journal.open({ dir, batchBytesMax: 64 * 1024, groupCommitMaxDelayMs: 0 });
+    const total = 50_000; // ~3.4 MB through a 64 KiB window
+    let drains = 0;
+    while (journal.lastSeq < total) {
+      while (journal.writable && journal.lastSeq < total) journal.append(payloadFor(journal.lastSeq + 1));
+      if (journal.lastSeq < total) {
+        await new Promise<void>((resolve) => {
+          const off = journal.onDrain(() => {
+            off();
+            resolve();
+          });
+        });
+        drains++;
+      }
+    }
+    expect(drains).toBeGreaterThan(10);
+    await journal.close();
+    const reopened = await Journal.open({ dir });
+    expect(reopened.lastSeq).toBe(total);
+    await reopened.close();
+  });
+
+  it('rejects invalid limits with INVALID_ARGUMENT', async () => {
+    await expect(Journal.open({ dir, batchBytesMax: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(Journal.open({ dir, groupCommitMaxDelayMs: -1 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(Journal.open({ dir, segmentBytesMax: 10 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 });

@@ -24,8 +24,18 @@ export interface JournalOptions {
   dir: string;
   /** A segment is rolled before it would grow past this size. Default 64 MiB. */
   segmentBytesMax?: number;
-  /** Extra wait before starting a group commit. Default 0: start as soon as the previous one completes. */
+  /**
+   * Longest a record waits before its group commit starts, counted from the first record of the batch.
+   * Default 1. 0: start as soon as the previous group commit completes. While a commit is in flight the
+   * next one starts when it completes, so under load the delay adds nothing.
+   */
   groupCommitMaxDelayMs?: number;
+  /**
+   * Bound on bytes appended but not yet durable (buffered + being written). Default 64 MiB. Once reached,
+   * `writable` is false and `append` throws JOURNAL_BACKPRESSURE until a group commit brings the backlog
+   * back under the bound (`onDrain`). The record that crosses the bound is still accepted.
+   */
+  batchBytesMax?: number;
   /** Set false to skip fdatasync (tests, benchmarks): "durable" then only means "handed to the OS". */
   fsync?: boolean;
 }
@@ -75,6 +85,8 @@ interface Waiter {
 
 /** Capacity of each pooled write buffer; a batch larger than this spills into more buffers. */
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+const GROUP_COMMIT_MAX_DELAY_MS_DEFAULT = 1;
+const BATCH_BYTES_MAX_DEFAULT = 64 * 1024 * 1024;
 /** Payloads at least this large are checksummed by zlib; smaller ones by the allocation-free table loop. */
 const NATIVE_CRC_BYTES_MIN = 512;
 /** Idle buffers kept for reuse after a burst; the rest are left to the GC. */
@@ -87,9 +99,9 @@ type State = 'open' | 'closing' | 'closed';
  *
  * `append` copies the record into a preallocated buffer and returns at once; a group commit writes and
  * fdatasyncs everything appended so far in libuv's thread pool while the next batch accumulates in another
- * buffer. Backpressure: `append` never blocks or fails for lack of space; when a buffer fills it takes
- * another from the pool or allocates one, so memory grows with the backlog. Callers that must bound memory
- * watch `lastSeq - durableSeq` (or `pendingBytes`) and stop accepting commands.
+ * buffer. Backpressure: when a buffer fills, `append` queues it and takes another from the pool (or
+ * allocates one), up to `batchBytesMax` of non-durable bytes; past that `writable` is false and `append`
+ * throws JOURNAL_BACKPRESSURE until `onDrain` fires. Callers check `writable` before taking a command.
  */
 export class Journal {
   /** What recovery found and repaired on open. */
@@ -98,6 +110,7 @@ export class Journal {
   private readonly dirPath: string;
   private readonly segmentBytesMax: number;
   private readonly delayMs: number;
+  private readonly batchBytesMax: number;
   private readonly fsyncEnabled: boolean;
 
   private readonly segments: Segment[];
@@ -115,15 +128,20 @@ export class Journal {
   /** Segment the flusher has open; only the flusher touches it. */
   private writeSeg: Segment;
   private flushing = false;
-  /** Bytes of the group commit being written, for `pendingBytes`. */
+  /** Bytes appended and not yet durable, including the group commit in flight. */
+  private pendingBytesValue = 0;
+  /** Bytes of the group commit in flight. */
   private inFlightBytes = 0;
-  private flushScheduled = false;
-  /** flush() was called during a group commit: start the next one without the configured delay. */
-  private urgent = false;
+  /** A group commit is scheduled (timer, immediate or `flushDue`) for the records appended since the last one started. */
+  private flushArmed = false;
+  /** The next group commit starts as soon as the one in flight completes (delay expired, or `flush()`). */
+  private flushDue = false;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
 
   private readonly listeners: ((durableSeq: number) => void)[] = [];
+  private readonly drainListeners: (() => void)[] = [];
+  /** Sorted by seq, so promises resolve in seq order. */
   private waiters: Waiter[] = [];
   private state: State = 'open';
   private failure: JournalError | null = null;
@@ -133,7 +151,8 @@ export class Journal {
   /** Recovers the journal in `opts.dir` (truncating a torn tail) and opens it for appends. */
   static async open(opts: JournalOptions): Promise<Journal> {
     const segmentBytesMax = opts.segmentBytesMax ?? SEGMENT_BYTES_MAX_DEFAULT;
-    const delayMs = opts.groupCommitMaxDelayMs ?? 0;
+    const delayMs = opts.groupCommitMaxDelayMs ?? GROUP_COMMIT_MAX_DELAY_MS_DEFAULT;
+    const batchBytesMax = opts.batchBytesMax ?? BATCH_BYTES_MAX_DEFAULT;
     if (
       !Number.isSafeInteger(segmentBytesMax) ||
       segmentBytesMax < SEGMENT_HEADER_BYTES + RECORD_HEADER_BYTES
@@ -146,6 +165,12 @@ export class Journal {
     if (!Number.isFinite(delayMs) || delayMs < 0) {
       throw new JournalError('INVALID_ARGUMENT', `groupCommitMaxDelayMs must be >= 0, got ${delayMs}`);
     }
+    if (!Number.isSafeInteger(batchBytesMax) || batchBytesMax < 1) {
+      throw new JournalError(
+        'INVALID_ARGUMENT',
+        `batchBytesMax must be an integer >= 1, got ${batchBytesMax}`,
+      );
+    }
     const dirPath = journalDir(opts.dir);
     await fs.promises.mkdir(dirPath, { recursive: true });
     const unlock = await lockJournal(dirPath);
@@ -156,7 +181,8 @@ export class Journal {
       last.fileBytes = recovered.lastSegmentBytes;
       last.fd = await openFd(last.path, 'r+');
       const fsyncEnabled = opts.fsync ?? true;
-      return new Journal(dirPath, segmentBytesMax, delayMs, fsyncEnabled, recovered.report, segments, unlock);
+      const limits = { segmentBytesMax, delayMs, batchBytesMax, fsyncEnabled };
+      return new Journal(dirPath, limits, recovered.report, segments, unlock);
     } catch (err) {
       await unlock();
       throw err;
@@ -165,17 +191,16 @@ export class Journal {
 
   private constructor(
     dirPath: string,
-    segmentBytesMax: number,
-    delayMs: number,
-    fsyncEnabled: boolean,
+    limits: { segmentBytesMax: number; delayMs: number; batchBytesMax: number; fsyncEnabled: boolean },
     recovery: RecoveryReport,
     segments: Segment[],
     private readonly unlock: () => Promise<void>,
   ) {
     this.dirPath = dirPath;
-    this.segmentBytesMax = segmentBytesMax;
-    this.delayMs = delayMs;
-    this.fsyncEnabled = fsyncEnabled;
+    this.segmentBytesMax = limits.segmentBytesMax;
+    this.delayMs = limits.delayMs;
+    this.batchBytesMax = limits.batchBytesMax;
+    this.fsyncEnabled = limits.fsyncEnabled;
     this.recovery = recovery;
     this.segments = segments;
     const last = segments[segments.length - 1]!;
@@ -202,9 +227,12 @@ export class Journal {
 
   /** Bytes appended but not yet durable (buffered or being written). */
   get pendingBytes(): number {
-    let total = this.current.len;
-    for (const wb of this.sealed) total += wb.len;
-    return total + (this.flushing ? this.inFlightBytes : 0);
+    return this.pendingBytesValue;
+  }
+
+  /** False while the backlog is at `batchBytesMax` (or the journal is closed or failed): `append` would throw. */
+  get writable(): boolean {
+    return this.state === 'open' && this.failure === null && this.pendingBytesValue < this.batchBytesMax;
   }
 
   /** Counters since open: group commits, fsyncs, bytes, records. */
@@ -218,6 +246,12 @@ export class Journal {
     const length = payload.length;
     if (length > PAYLOAD_BYTES_MAX) {
       throw new JournalError('RECORD_TOO_LARGE', `payload of ${length} bytes exceeds ${PAYLOAD_BYTES_MAX}`);
+    }
+    if (this.pendingBytesValue >= this.batchBytesMax) {
+      throw new JournalError(
+        'JOURNAL_BACKPRESSURE',
+        `${this.pendingBytesValue} bytes await their group commit (batchBytesMax ${this.batchBytesMax}); wait for onDrain`,
+      );
     }
     const recordBytes = RECORD_HEADER_BYTES + length;
     if (this.activeHasRecords && this.activeBytes + recordBytes > this.segmentBytesMax)
@@ -242,14 +276,20 @@ export class Journal {
     this.activeBytes += recordBytes;
     this.activeHasRecords = true;
     this.lastSeqValue = seq;
+    this.pendingBytesValue += recordBytes;
     this.counters.recordCount++;
-    if (!this.flushScheduled && !this.flushing) this.scheduleFlush();
+    if (!this.flushArmed) this.armFlush();
     return seq;
   }
 
-  /** Registers a listener called with the new `durableSeq` after each group commit. */
-  onDurable(listener: (durableSeq: number) => void): void {
-    this.listeners.push(listener);
+  /** Registers a listener called with the new `durableSeq` after each group commit; returns its remover. */
+  onDurable(listener: (durableSeq: number) => void): () => void {
+    return addListener(this.listeners, listener);
+  }
+
+  /** Registers a listener called when a group commit makes a blocked journal `writable` again; returns its remover. */
+  onDrain(listener: () => void): () => void {
+    return addListener(this.drainListeners, listener);
   }
 
   /** Resolves once record `seq` is durable; rejects if the journal fails first or `seq` was never appended. */
@@ -262,7 +302,10 @@ export class Journal {
       );
     }
     return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ seq, resolve, reject });
+      const waiters = this.waiters;
+      let at = waiters.length;
+      while (at > 0 && waiters[at - 1]!.seq > seq) at--;
+      waiters.splice(at, 0, { seq, resolve, reject });
     });
   }
 
@@ -271,8 +314,8 @@ export class Journal {
     if (this.failure !== null) throw this.failure;
     const target = this.lastSeqValue;
     if (target <= this.durableSeqValue) return this.durableSeqValue;
-    if (this.flushing) this.urgent = true;
-    else this.runFlush();
+    if (this.flushing) this.flushDue = true;
+    else this.startFlush();
     await this.whenDurable(target);
     return this.durableSeqValue;
   }
@@ -315,8 +358,7 @@ export class Journal {
       try {
         if (this.failure === null) await this.flush();
       } finally {
-        if (this.timer !== undefined) clearTimeout(this.timer);
-        if (this.immediate !== undefined) clearImmediate(this.immediate);
+        this.cancelScheduledFlush();
         for (const seg of [this.writeSeg, ...this.segments]) {
           if (seg.fd >= 0) {
             await closeFd(seg.fd);
@@ -380,22 +422,44 @@ export class Journal {
     }
     writeSegmentHeader(wb.buf, wb.len);
     wb.len += SEGMENT_HEADER_BYTES;
+    this.pendingBytesValue += SEGMENT_HEADER_BYTES;
   }
 
-  private scheduleFlush(): void {
-    this.flushScheduled = true;
-    if (this.delayMs > 0 && !this.urgent) this.timer = setTimeout(this.runFlush, this.delayMs);
-    else this.immediate = setImmediate(this.runFlush);
+  // First append since the last group commit started: the max-delay clock starts now.
+  private armFlush(): void {
+    this.flushArmed = true;
+    if (this.delayMs > 0) this.timer = setTimeout(this.onFlushDue, this.delayMs);
+    else if (this.flushing) this.flushDue = true;
+    else this.immediate = setImmediate(this.onFlushDue);
   }
 
-  // One group commit: everything appended so far is written and fdatasynced off the JS thread.
-  private readonly runFlush = (): void => {
+  // Only the timer can fire during a group commit (immediates are set only while idle, and cleared on start).
+  private readonly onFlushDue = (): void => {
+    if (this.flushing) {
+      this.timer = undefined;
+      this.flushDue = true;
+      return;
+    }
+    this.startFlush();
+  };
+
+  private cancelScheduledFlush(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
-    this.flushScheduled = false;
-    if (this.flushing || this.failure !== null) return;
+  }
+
+  // One group commit: everything appended so far is written and fdatasynced off the JS thread.
+  private startFlush(): void {
+    if (this.flushing) {
+      this.flushDue = true;
+      return;
+    }
+    this.cancelScheduledFlush();
+    this.flushArmed = false;
+    this.flushDue = false;
+    if (this.failure !== null) return;
     if (this.current.len > 0) this.replaceCurrent(0);
     if (this.sealed.length === 0) return;
     const batch = this.sealed;
@@ -408,7 +472,7 @@ export class Journal {
       () => this.completeFlush(batch),
       (err: unknown) => this.failFlush(err),
     );
-  };
+  }
 
   private async writeBatch(batch: readonly WriteBuffer[]): Promise<void> {
     let dirty = false;
@@ -450,7 +514,9 @@ export class Journal {
   }
 
   private completeFlush(batch: readonly WriteBuffer[]): void {
+    const wasBlocked = this.pendingBytesValue >= this.batchBytesMax;
     this.flushing = false;
+    this.pendingBytesValue -= this.inFlightBytes;
     this.inFlightBytes = 0;
     this.counters.flushCount++;
     let durable = this.durableSeqValue;
@@ -459,38 +525,53 @@ export class Journal {
       this.recycle(wb);
     }
     this.durableSeqValue = durable;
-    if (this.waiters.length > 0) {
-      const waiters = this.waiters;
-      let kept = 0;
-      for (const w of waiters) {
-        if (w.seq <= durable) w.resolve();
-        else waiters[kept++] = w;
-      }
-      waiters.length = kept;
+    const waiters = this.waiters;
+    let ready = 0;
+    while (ready < waiters.length && waiters[ready]!.seq <= durable) ready++;
+    if (ready > 0) for (const w of waiters.splice(0, ready)) w.resolve();
+    // Records appended during this commit are waiting either on their timer or, if it already fired or
+    // flush() was called, on this completion.
+    if (this.lastSeqValue > durable) {
+      if (this.flushDue) this.immediate = setImmediate(this.onFlushDue);
+    } else {
+      this.flushDue = false;
     }
-    if (this.lastSeqValue > durable && !this.flushScheduled) this.scheduleFlush();
-    this.urgent = false;
-    for (const listener of this.listeners) {
-      try {
-        listener(durable);
-      } catch (err) {
-        // A throwing listener is a programmer error: crash loudly, but only after the journal's own
-        // bookkeeping is done and the other listeners have run.
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
+    notify(this.listeners, durable);
+    if (wasBlocked && this.writable) notify(this.drainListeners, undefined);
   }
 
   // After a failed write or fsync the file state is unknown (see "fsyncgate"): stop and surface it.
   private failFlush(err: unknown): void {
     this.flushing = false;
+    this.cancelScheduledFlush();
     this.failure = new JournalError('JOURNAL_IO_FAILED', `journal write failed: ${String(err)}`, {
       cause: err,
     });
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w.reject(this.failure);
+  }
+}
+
+function addListener<T>(list: T[], listener: T): () => void {
+  list.push(listener);
+  return () => {
+    const at = list.indexOf(listener);
+    if (at >= 0) list.splice(at, 1);
+  };
+}
+
+// A throwing listener is a programmer error: it is rethrown as an uncaught exception, but only after the
+// journal's own bookkeeping is done and the other listeners have run.
+function notify<A>(list: readonly ((arg: A) => void)[], arg: A): void {
+  if (list.length === 0) return;
+  for (const listener of list.slice()) {
+    try {
+      listener(arg);
+    } catch (err) {
+      queueMicrotask(() => {
+        throw err;
+      });
+    }
   }
 }

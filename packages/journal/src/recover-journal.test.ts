@@ -36,14 +36,13 @@ function expectIntact(journal: Journal, lastSeq: number): void {
 }
 
 describe('torn tail', () => {
-  it('recovers the previous records at every sampled cut inside the last record', async () => {
+  it('recovers the previous records at every cut inside the last record', async () => {
     await writeRecords(20);
     const [file] = segmentPaths(dir);
     const pristine = fs.readFileSync(file!);
     const last = recordOffsets(file!).at(-1)!;
     const recordBytes = last.end - last.start;
-    const cuts = [0, 1, 4, 8, 15, 16, 17, Math.floor(recordBytes / 2), recordBytes - 1];
-    for (const cut of cuts) {
+    for (let cut = 0; cut < recordBytes; cut++) {
       fs.writeFileSync(file!, pristine.subarray(0, last.start + cut));
       const journal = await Journal.open({ dir });
       expect(journal.lastSeq).toBe(19);

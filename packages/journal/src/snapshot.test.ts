@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadLatestSnapshot, writeSnapshot } from './snapshot.js';
+import { loadLatestSnapshot, type SkippedSnapshot, writeSnapshot } from './snapshot.js';
 import { makeTempDir, payloadFor, removeTempDir } from './test-fixtures/records.js';
 
 let dir = '';
@@ -39,12 +39,33 @@ describe('snapshots', () => {
     const bytes = fs.readFileSync(newest);
     bytes[bytes.length - 1]! ^= 0x01;
     fs.writeFileSync(newest, bytes);
-    const latest = await loadLatestSnapshot(dir);
+    const skipped: SkippedSnapshot[] = [];
+    const latest = await loadLatestSnapshot(dir, { onSkipped: (s) => skipped.push(s) });
     expect(latest?.seq).toBe(400);
     expect(latest?.payload).toEqual(payloadFor(400));
+    expect(skipped).toEqual([{ file: '00000000000000000500.snap', seq: 500, reason: 'bad-checksum' }]);
 
     fs.truncateSync(path.join(snapDir(), '00000000000000000400.snap'), 20);
-    expect((await loadLatestSnapshot(dir))?.seq).toBe(300);
+    skipped.length = 0;
+    expect((await loadLatestSnapshot(dir, { onSkipped: (s) => skipped.push(s) }))?.seq).toBe(300);
+    expect(skipped.map((s) => s.reason)).toEqual(['bad-checksum', 'short']);
+  });
+
+  it('returns null, reporting every file, when no snapshot is valid', async () => {
+    await writeSnapshot(dir, 10, payloadFor(10));
+    const file = path.join(snapDir(), '00000000000000000010.snap');
+    fs.truncateSync(file, fs.statSync(file).size - 1);
+    const skipped: SkippedSnapshot[] = [];
+    expect(await loadLatestSnapshot(dir, { onSkipped: (s) => skipped.push(s) })).toBeNull();
+    expect(skipped).toEqual([{ file: '00000000000000000010.snap', seq: 10, reason: 'bad-length' }]);
+  });
+
+  it('keeps as many snapshots as asked', async () => {
+    for (const seq of [1, 2, 3, 4, 5]) await writeSnapshot(dir, seq, payloadFor(seq), { keep: 1 });
+    expect(snapFiles()).toEqual(['00000000000000000005.snap']);
+    await expect(writeSnapshot(dir, 6, payloadFor(6), { keep: 0 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('ignores and cleans up temp files left by a crash mid-write, and keeps an empty payload', async () => {

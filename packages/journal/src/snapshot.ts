@@ -9,11 +9,33 @@ const SNAPSHOT_MAGIC = 0x31534c54; // "TLS1" read as a u32 LE
 const SNAPSHOT_VERSION = 1;
 /** "TLS1" u32 version, u64 seq, u64 payload length, u32 CRC32 over the first 24 header bytes + payload. */
 const SNAPSHOT_HEADER_BYTES = 28;
-const SNAPSHOTS_KEPT = 3;
+const SNAPSHOTS_KEPT_DEFAULT = 3;
 const SNAPSHOT_NAME = /^(\d{20})\.snap$/;
 const TEMP_SUFFIX = '.tmp';
 
 let tempCounter = 0;
+
+/** Options of `writeSnapshot`. */
+export interface WriteSnapshotOptions {
+  /** How many of the newest snapshots to keep (this one included); older ones are deleted. Default 3. */
+  keep?: number;
+}
+
+/** Why `loadLatestSnapshot` passed over a snapshot file. */
+export type SnapshotFault = 'short' | 'bad-header' | 'bad-seq' | 'bad-length' | 'bad-checksum';
+
+/** A snapshot file `loadLatestSnapshot` skipped because it failed validation. */
+export interface SkippedSnapshot {
+  readonly file: string;
+  readonly seq: number;
+  readonly reason: SnapshotFault;
+}
+
+/** Options of `loadLatestSnapshot`. */
+export interface LoadSnapshotOptions {
+  /** Called for each newer snapshot that was skipped as damaged, newest first. */
+  onSkipped?: (skipped: SkippedSnapshot) => void;
+}
 
 function snapshotDir(dir: string): string {
   return path.join(dir, SNAPSHOT_SUBDIR);
@@ -37,14 +59,23 @@ async function listSnapshots(snapDir: string): Promise<{ seq: number; name: stri
 
 /**
  * Atomically writes the snapshot taken after record `seq` (temp file, fsync, rename, fsync dir), then keeps
- * only the newest three snapshots.
+ * only the newest `keep` (default 3) snapshots.
  */
-export async function writeSnapshot(dir: string, seq: number, payload: Uint8Array): Promise<void> {
+export async function writeSnapshot(
+  dir: string,
+  seq: number,
+  payload: Uint8Array,
+  options: WriteSnapshotOptions = {},
+): Promise<void> {
+  const keep = options.keep ?? SNAPSHOTS_KEPT_DEFAULT;
   if (!Number.isSafeInteger(seq) || seq < 0) {
     throw new JournalError(
       'INVALID_ARGUMENT',
       `snapshot seq must be a non-negative safe integer, got ${seq}`,
     );
+  }
+  if (!Number.isSafeInteger(keep) || keep < 1) {
+    throw new JournalError('INVALID_ARGUMENT', `snapshot keep must be an integer >= 1, got ${keep}`);
   }
   const snapDir = snapshotDir(dir);
   await fs.promises.mkdir(snapDir, { recursive: true });
@@ -70,7 +101,7 @@ export async function writeSnapshot(dir: string, seq: number, payload: Uint8Arra
   await fsyncDir(snapDir);
 
   const existing = await listSnapshots(snapDir);
-  const doomed = existing.slice(0, Math.max(0, existing.length - SNAPSHOTS_KEPT)).map((s) => s.name);
+  const doomed = existing.slice(0, Math.max(0, existing.length - keep)).map((s) => s.name);
   // Temp files left by a crash mid-write are garbage; ours was renamed above.
   for (const other of await fs.promises.readdir(snapDir)) if (other.endsWith(TEMP_SUFFIX)) doomed.push(other);
   if (doomed.length === 0) return;
@@ -78,29 +109,36 @@ export async function writeSnapshot(dir: string, seq: number, payload: Uint8Arra
   await fsyncDir(snapDir);
 }
 
-// Returns the payload when the file is a complete, checksummed snapshot of `seq`, else null.
-function decodeSnapshot(bytes: Buffer, seq: number): Uint8Array | null {
-  if (bytes.length < SNAPSHOT_HEADER_BYTES) return null;
-  if (readU32(bytes, 0) !== SNAPSHOT_MAGIC || readU32(bytes, 4) !== SNAPSHOT_VERSION) return null;
-  if (readU64(bytes, 8) !== seq) return null;
-  if (readU64(bytes, 16) !== bytes.length - SNAPSHOT_HEADER_BYTES) return null;
+// Returns the payload when the file is a complete, checksummed snapshot of `seq`, else why it is not.
+function decodeSnapshot(bytes: Buffer, seq: number): Uint8Array | SnapshotFault {
+  if (bytes.length < SNAPSHOT_HEADER_BYTES) return 'short';
+  if (readU32(bytes, 0) !== SNAPSHOT_MAGIC || readU32(bytes, 4) !== SNAPSHOT_VERSION) return 'bad-header';
+  if (readU64(bytes, 8) !== seq) return 'bad-seq';
+  if (readU64(bytes, 16) !== bytes.length - SNAPSHOT_HEADER_BYTES) return 'bad-length';
   const payload = new Uint8Array(
     bytes.buffer,
     bytes.byteOffset + SNAPSHOT_HEADER_BYTES,
     bytes.length - SNAPSHOT_HEADER_BYTES,
   );
-  if (crc32(payload, crc32(bytes.subarray(0, 24))) !== readU32(bytes, 24)) return null;
+  if (crc32(payload, crc32(bytes.subarray(0, 24))) !== readU32(bytes, 24)) return 'bad-checksum';
   return payload;
 }
 
-/** Loads the newest snapshot that passes its checksum, skipping damaged ones; null when none is valid. */
-export async function loadLatestSnapshot(dir: string): Promise<{ seq: number; payload: Uint8Array } | null> {
+/**
+ * Loads the newest snapshot that passes its checks, reporting each damaged newer one to `onSkipped`;
+ * null when none is valid.
+ */
+export async function loadLatestSnapshot(
+  dir: string,
+  options: LoadSnapshotOptions = {},
+): Promise<{ seq: number; payload: Uint8Array } | null> {
   const snapDir = snapshotDir(dir);
   const found = await listSnapshots(snapDir);
   for (let i = found.length - 1; i >= 0; i--) {
     const { seq, name } = found[i]!;
-    const payload = decodeSnapshot(await fs.promises.readFile(path.join(snapDir, name)), seq);
-    if (payload !== null) return { seq, payload };
+    const decoded = decodeSnapshot(await fs.promises.readFile(path.join(snapDir, name)), seq);
+    if (typeof decoded !== 'string') return { seq, payload: decoded };
+    options.onSkipped?.({ file: name, seq, reason: decoded });
   }
   return null;
 }

@@ -12,7 +12,9 @@ const journal = await Journal.open({ dir, segmentBytesMax });
 journal.onDurable((seq) => process.stdout.write(`${seq}\n`));
 
 function appendTurn(): void {
-  for (let i = 0; i < RECORDS_PER_TURN; i++) journal.append(payloadFor(journal.lastSeq + 1));
+  // Honour backpressure like the engine must: skip the turn while the backlog is at batchBytesMax.
+  for (let i = 0; i < RECORDS_PER_TURN && journal.writable; i++)
+    journal.append(payloadFor(journal.lastSeq + 1));
   setImmediate(appendTurn);
 }
 appendTurn();
