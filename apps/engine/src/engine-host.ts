@@ -10,7 +10,7 @@ import {
   Engine,
   encodeCommand,
   encodeSnapshot,
-  isBinaryEncodable,
+  isBinaryEncoded,
   restoreSnapshot,
 } from '@tradeloom/engine';
 import { Journal, loadLatestSnapshot, writeSnapshot } from '@tradeloom/journal';
@@ -111,16 +111,20 @@ export class EngineHost {
     return new Promise((resolve) => this.submitWith(command, resolve));
   }
 
-  /** Callback form of submit, without a promise per command (the socket server's path). */
-  submitWith(command: Command, ack: Ack | null): void {
+  /**
+   * Callback form of submit, without a promise per command (the socket server's path). Returns the
+   * result as executed, NOT yet durable (null while the command waits for journal space): callers may
+   * use it only to correlate ids; anything shown to anyone must wait for the acknowledgement.
+   */
+  submitWith(command: Command, ack: Ack | null): CommandResult | null {
     assert(!this.closed, 'engine host is closed');
     // When the journal's backlog is full (a disk stall), commands wait here, in order, unexecuted:
     // executing one the journal then refuses would put state in memory that no record backs.
     if (this.stalled.length > 0 || !this.journal.writable) {
       this.stalled.push({ command, ack });
-      return;
+      return null;
     }
-    this.apply(command, ack);
+    return this.apply(command, ack);
   }
 
   private readonly stalled: { command: Command; ack: Ack | null }[] = [];
@@ -134,15 +138,22 @@ export class EngineHost {
     this.stalled.splice(0, i);
   }
 
-  private apply(command: Command, ack: Ack | null): void {
+  private apply(command: Command, ack: Ack | null): CommandResult {
     const bytes = encodeCommand(command, this.scratch);
     // Execute exactly what replay will execute: the decoded bytes when the encoding is not the identity.
-    const executed = isBinaryEncodable(command) ? command : decodeCommand(bytes);
+    const executed = isBinaryEncoded(bytes) ? command : decodeCommand(bytes);
     const result = this.engine.execute(executed);
     const seq = this.journal.append(bytes);
     assert(seq === result.commandSeq, `journal seq ${seq} != command seq ${result.commandSeq}`);
     this.pending.push({ result, command: executed, ack });
     if (this.snapshotEvery > 0 && seq - this.lastSnapshotSeq >= this.snapshotEvery) this.snapshot();
+    return result;
+  }
+
+  /** Resolves once every command submitted so far is durable and acknowledged. */
+  async flush(): Promise<void> {
+    while (this.stalled.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.journal.flush();
   }
 
   /** Capture the state now and write it once the journal has it durably (never ahead of the journal). */

@@ -19,23 +19,6 @@ const TYPES: readonly OrderType[] = [
 ];
 const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
 const STPS: readonly StpMode[] = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'];
-const PLACE_KEYS = new Set([
-  'type',
-  'ts',
-  'marketId',
-  'user',
-  'side',
-  'orderType',
-  'price',
-  'qty',
-  'quoteQty',
-  'timeInForce',
-  'stopPrice',
-  'trailingDeltaBps',
-  'clientOrderId',
-  'stp',
-]);
-const CANCEL_KEYS = new Set(['type', 'ts', 'marketId', 'user', 'orderId', 'clientOrderId']);
 const ASCII_ID = /^[\x20-\x7e]{0,64}$/;
 /** Largest binary record: fixed part plus a 64-character client id. */
 export const COMMAND_BINARY_MAX = 128;
@@ -44,8 +27,8 @@ const isNum = (v: unknown): v is number => typeof v === 'number';
 const optNum = (v: unknown) => v === undefined || typeof v === 'number';
 const optId = (v: unknown) => v === undefined || (typeof v === 'string' && ASCII_ID.test(v));
 
+// Fields the engine does not read are not carried: dropping them cannot change what replay executes.
 function binaryPlace(c: PlaceOrder): boolean {
-  for (const k in c) if (!PLACE_KEYS.has(k)) return false;
   return (
     isNum(c.ts) &&
     isNum(c.marketId) &&
@@ -67,7 +50,6 @@ function binaryPlace(c: PlaceOrder): boolean {
 }
 
 function binaryCancel(c: CancelOrder): boolean {
-  for (const k in c) if (!CANCEL_KEYS.has(k)) return false;
   return (
     isNum(c.ts) &&
     isNum(c.marketId) &&
@@ -178,6 +160,11 @@ export function decodeCommand(bytes: Uint8Array): Command {
   }
   if (tag === TAG_JSON) return JSON.parse(buf.subarray(1).toString('utf8')) as Command;
   throw new Error(`unknown command tag ${String(tag)}`);
+}
+
+/** True when `bytes` (from encodeCommand) use a binary layout, i.e. decoding them gives back the command. */
+export function isBinaryEncoded(bytes: Uint8Array): boolean {
+  return bytes[0] !== TAG_JSON;
 }
 
 /** Whether executing `cmd` directly is the same as executing decodeCommand(encodeCommand(cmd)). */

@@ -1,0 +1,65 @@
+// Our engine behind its journal (EngineHost from apps/engine): every command is encoded, executed,
+// appended, and acknowledged only after a group commit's fdatasync. Throughput counts until the
+// last command is durable; latency is submit to acknowledgement, which includes waiting for the disk.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { EngineHost } from '@tradeloom/engine-app';
+import type { ImplFactory } from '../impl.js';
+import { mustAccept, setupCommands, TradeloomDriver } from '../tradeloom-driver.js';
+import type { Workload } from '../workload.js';
+
+const createImpl: ImplFactory = () => {
+  let host: EngineHost | null = null;
+  let driver: TradeloomDriver | null = null;
+  let workload: Workload | null = null;
+  let dir = '';
+  let seqBase = 0;
+  let submittedAt = new Float64Array(0);
+  let latencies = new Float64Array(0);
+  return {
+    name: 'tradeloom-journal',
+    // Yield often enough that group commits run while commands stream in, as a socket server would.
+    yieldEvery: 2_000,
+    init(w: Workload) {
+      workload = w;
+      driver = new TradeloomDriver(w);
+      submittedAt = new Float64Array(w.count);
+      latencies = new Float64Array(w.count);
+    },
+    async open() {
+      dir = mkdtempSync(join(tmpdir(), 'tl-bench-journal-'));
+      const opened = await EngineHost.open({ dataDir: dir, fsync: true, snapshotEvery: 0 });
+      host = opened;
+      for (const command of setupCommands(workload!.users)) mustAccept(await opened.submit(command), command);
+      seqBase = opened.engine.commandSeq + 1;
+      opened.onResult((result) => {
+        const i = result.commandSeq - seqBase;
+        if (i >= 0) latencies[i] = performance.now() - submittedAt[i]!;
+      });
+    },
+    apply(w, i) {
+      submittedAt[i] = performance.now();
+      const result = host!.submitWith(driver!.command(w, i), null);
+      if (result === null) throw new Error('journal backlog full: the benchmark yields too rarely');
+      driver!.record(w, i, result);
+    },
+    async settle() {
+      await host!.flush();
+    },
+    latenciesMs() {
+      return latencies;
+    },
+    stats() {
+      return driver!.stats();
+    },
+    async close() {
+      await host?.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+export default createImpl;
