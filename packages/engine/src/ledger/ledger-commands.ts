@@ -14,7 +14,7 @@ import { TRANSFER_KINDS, WALLET_TYPES } from '../commands.js';
 import type { Context } from '../context.js';
 import type { Accepted } from '../events.js';
 import type { Rejection } from '../reject.js';
-import { isRejection, reject } from '../reject.js';
+import { insufficient, isRejection, reject } from '../reject.js';
 import type { Account } from './account.js';
 import type { AssetInfo } from './ledger.js';
 import { Ledger } from './ledger.js';
@@ -77,15 +77,7 @@ export class LedgerCommands {
     if (isRejection(to)) return to;
     if (from === to) return reject('SAME_ACCOUNT', 'cannot transfer to the same account');
     if (!this.ledger.canDebit(from, cmd.amount)) {
-      return reject(
-        'INSUFFICIENT_BALANCE',
-        `needs ${cmd.amount} ${asset.code}, available ${from.available}`,
-        {
-          asset: asset.code,
-          needed: cmd.amount,
-          available: from.available,
-        },
-      );
+      return insufficient(from, cmd.amount);
     }
     if (to.available > MAX_SAFE - cmd.amount)
       return reject('AMOUNT_OVERFLOW', 'balance would exceed 2^53-1 units');
@@ -119,15 +111,7 @@ export class LedgerCommands {
     const account = this.party(cmd.account, asset);
     if (isRejection(account)) return account;
     if (account.available < cmd.amount) {
-      return reject(
-        'INSUFFICIENT_BALANCE',
-        `needs ${cmd.amount} ${asset.code}, available ${account.available}`,
-        {
-          asset: asset.code,
-          needed: cmd.amount,
-          available: account.available,
-        },
-      );
+      return insufficient(account, cmd.amount);
     }
     this.ledger.reserve(account, cmd.amount);
     this.ledger.holds.set(cmd.holdId, { holdId: cmd.holdId, account, amount: cmd.amount });

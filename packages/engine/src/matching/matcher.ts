@@ -10,7 +10,7 @@ import { FEE_PPM_MAX, feeOf, PPM } from '../fees.js';
 import type { Account } from '../ledger/account.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Rejection } from '../reject.js';
-import { isRejection, reject } from '../reject.js';
+import { insufficient, isRejection, reject } from '../reject.js';
 import type { BookSide } from './book-side.js';
 import type { Market } from './market.js';
 import { BUY, Order, SELL } from './order.js';
@@ -147,15 +147,7 @@ export class Matcher {
     let hold = limitPlan.hold;
     if (side === BUY) hold = Math.max(hold, buyHold(m, cmd.stopLimitPrice ?? cmd.stopPrice, cmd.qty));
     if (limitPlan.spend.available < hold) {
-      return reject(
-        'INSUFFICIENT_BALANCE',
-        `needs ${hold} ${limitPlan.spend.asset}, available ${limitPlan.spend.available}`,
-        {
-          asset: limitPlan.spend.asset,
-          needed: hold,
-          available: limitPlan.spend.available,
-        },
-      );
+      return insufficient(limitPlan.spend, hold);
     }
     const listId = this.nextListId++;
     const stopPlan: OrderPlan = {

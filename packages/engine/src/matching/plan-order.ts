@@ -6,7 +6,7 @@ import type { OrderType, PlaceOrder, Side, StpMode, TimeInForce } from '../comma
 import { feeOf } from '../fees.js';
 import type { Account } from '../ledger/account.js';
 import type { Rejection } from '../reject.js';
-import { reject } from '../reject.js';
+import { insufficient, reject } from '../reject.js';
 import type { Market } from './market.js';
 import type { SideCode } from './order.js';
 import { BUY, SELL } from './order.js';
@@ -255,11 +255,7 @@ export function planOrder(
     hold = buyHold(m, Math.min(ref, spec.filters.maxPrice), qty);
   }
   if (hold === 0 || spend.available < hold) {
-    return reject('INSUFFICIENT_BALANCE', `needs ${hold} ${spend.asset}, available ${spend.available}`, {
-      asset: spend.asset,
-      needed: hold,
-      available: spend.available,
-    });
+    return insufficient(spend, hold);
   }
   return {
     side,
