@@ -2,9 +2,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Command, CommandResult, PlaceOrder, Side, StpMode } from '@tradeloom/engine';
 import { captureState, FEES_ACCOUNT } from '@tradeloom/engine';
+import { DEPOSITS, Harness, MARKET_ID } from '@tradeloom/engine/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEPOSITS, Harness, MARKET_ID } from '../../packages/engine/src/testing/harness.js';
 import type { RefEvent, RefMarket, RefOutcome } from './reference/reference-matcher.js';
 import { ReferenceMatcher } from './reference/reference-matcher.js';
 

@@ -2,9 +2,9 @@
 
 import type { Command, CommandResult, EngineState } from '@tradeloom/engine';
 import { captureState, checkInvariants, encodeSnapshot, restoreSnapshot, stateHash } from '@tradeloom/engine';
+import type { Harness } from '@tradeloom/engine/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Harness } from '../../packages/engine/src/testing/harness.js';
 import { harnessFor, runStream, streamArb } from './support/full-command-stream.js';
 
 /** ENGINE_PBT_RUNS raises the run count for a longer search. */

@@ -1,6 +1,7 @@
 // Pins engine bugs found by the property tests in this folder, each as its minimal counterexample.
+
+import { eventsOf, Harness, idOf } from '@tradeloom/engine/testing';
 import { describe, expect, it } from 'vitest';
-import { eventsOf, Harness, idOf } from '../../packages/engine/src/testing/harness.js';
 
 const SELLER = 7;
 const BUYER = 8;

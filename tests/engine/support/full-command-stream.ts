@@ -13,8 +13,8 @@ import type {
   TransferKind,
   WalletType,
 } from '@tradeloom/engine';
+import { DEPOSITS, Harness, MARKET_ID } from '@tradeloom/engine/testing';
 import fc from 'fast-check';
-import { DEPOSITS, Harness, MARKET_ID } from '../../../packages/engine/src/testing/harness.js';
 
 export const USERS = [1, 2, 3, 4] as const;
 export const ASSETS = ['BTC', 'USDT'] as const;
