@@ -336,7 +336,7 @@ export class Matcher {
     order.pending = p.triggerDir !== 0;
     if (p.hold > 0) this.ledger.reserve(p.spend, p.hold);
     order.hold = p.hold;
-    this.register(order);
+    // Not indexed yet: most takers finish within their command and never need to be found by id.
     this.ctx.emit({
       type: 'orderAccepted',
       seq: this.ctx.nextSeq(),
@@ -513,6 +513,7 @@ export class Matcher {
   }
 
   private rest(m: Market, order: Order): void {
+    if (!order.indexed) this.register(order);
     const side = order.side === BUY ? m.bids : m.asks;
     const level = side.add(order);
     this.ctx.touchLevel(level);
@@ -551,7 +552,7 @@ export class Matcher {
     const released = order.hold;
     if (released > 0) this.ledger.unreserve(order.spend, released);
     order.hold = 0;
-    this.unregister(order);
+    if (order.indexed) this.unregister(order);
     order.open = false;
     order.pending = false;
     this.ctx.emit({
@@ -577,6 +578,7 @@ export class Matcher {
   }
 
   private addStop(m: Market, order: Order): void {
+    this.register(order);
     if (order.trailingDeltaBps !== 0) {
       m.trailing.push(order);
       return;
@@ -660,8 +662,9 @@ export class Matcher {
     return um;
   }
 
-  /** Index an open order (also used when restoring a snapshot). */
+  /** Index an order that rests or waits for a trigger (also used when restoring a snapshot). */
   register(order: Order): void {
+    order.indexed = true;
     this.orders.set(order.id, order);
     if (order.clientOrderId !== null) this.clientIds.set(clientKey(order.user, order.clientOrderId), order);
     const um = this.userMarket(order.user, order.marketId);
@@ -673,6 +676,7 @@ export class Matcher {
   }
 
   private unregister(order: Order): void {
+    order.indexed = false;
     this.orders.delete(order.id);
     if (order.clientOrderId !== null) this.clientIds.delete(clientKey(order.user, order.clientOrderId));
     const um = this.userMarkets.get(userMarketKey(order.user, order.marketId))!;

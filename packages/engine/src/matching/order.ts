@@ -15,6 +15,8 @@ export class Order {
   filledNotional = 0;
   /** False once the order is filled, canceled or expired. */
   open = true;
+  /** In the order index and its owner's list: true for orders that rest or wait for a trigger. */
+  indexed = false;
   /** True while a stop order waits for its trigger. */
   pending = false;
   /** What is still reserved for this order in the spend account (quote for buys, base for sells). */
