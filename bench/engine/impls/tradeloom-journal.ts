@@ -21,8 +21,9 @@ const createImpl: ImplFactory = () => {
   let latencies = new Float64Array(0);
   return {
     name: 'tradeloom-journal',
-    // Yield often enough that group commits run while commands stream in, as a socket server would.
-    yieldEvery: 2_000,
+    // Yield often enough that group commits run while commands stream in, as a socket server would;
+    // 500 measured best here (2,000: 295k cmd/s, ack p50 21 ms; 500: 339k, 4.7 ms; 100: 262k, 1.2 ms).
+    yieldEvery: 500,
     init(w: Workload) {
       workload = w;
       driver = new TradeloomDriver(w);
