@@ -17,7 +17,9 @@ export class BookSide {
   ) {}
 
   best(): PriceLevel | undefined {
-    return this.levels[this.levels.length - 1];
+    // Reading index -1 of an empty array is a slow property lookup in V8, not an array access.
+    const n = this.levels.length;
+    return n === 0 ? undefined : this.levels[n - 1];
   }
 
   /** True when `a` is a better price than `b` for this side. */
