@@ -14,6 +14,7 @@ import { insufficient, isRejection, reject } from '../reject.js';
 import type { BookSide } from './book-side.js';
 import type { Market } from './market.js';
 import { BUY, Order, SELL } from './order.js';
+import { OrderIndex } from './order-index.js';
 import type { OrderFields, OrderPlan } from './plan-order.js';
 import {
   buyHold,
@@ -52,7 +53,7 @@ interface Triggered {
 
 export class Matcher {
   readonly markets = new Map<number, Market>();
-  readonly orders = new Map<number, Order>();
+  readonly orders = new OrderIndex();
   readonly clientIds = new Map<string, Order>();
   readonly userMarkets = new Map<number, UserMarket>();
   nextOrderId = 1;
