@@ -333,6 +333,7 @@ export class Matcher {
       p.receive,
     );
     order.listId = listId;
+    order.um = p.um;
     order.triggerDir = p.triggerDir;
     order.pending = p.triggerDir !== 0;
     if (p.hold > 0) this.ledger.reserve(p.spend, p.hold);
@@ -605,8 +606,7 @@ export class Matcher {
 
   private trigger(m: Market, order: Order, lastPrice: number): void {
     order.pending = false;
-    const um = this.userMarkets.get(userMarketKey(order.user, m.id))!;
-    um.stopCount--;
+    order.um!.stopCount--;
     this.ctx.emit({
       type: 'orderTriggered',
       seq: this.ctx.nextSeq(),
@@ -668,7 +668,8 @@ export class Matcher {
     order.indexed = true;
     this.orders.set(order.id, order);
     if (order.clientOrderId !== null) this.clientIds.set(clientKey(order.user, order.clientOrderId), order);
-    const um = this.userMarket(order.user, order.marketId);
+    const um = order.um ?? this.userMarket(order.user, order.marketId);
+    order.um = um;
     order.userNext = um.head;
     if (um.head !== null) um.head.userPrev = order;
     um.head = order;
@@ -680,7 +681,7 @@ export class Matcher {
     order.indexed = false;
     this.orders.delete(order.id);
     if (order.clientOrderId !== null) this.clientIds.delete(clientKey(order.user, order.clientOrderId));
-    const um = this.userMarkets.get(userMarketKey(order.user, order.marketId))!;
+    const um = order.um!;
     if (order.userPrev === null) um.head = order.userNext;
     else order.userPrev.userNext = order.userNext;
     if (order.userNext !== null) order.userNext.userPrev = order.userPrev;

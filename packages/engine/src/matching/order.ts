@@ -1,5 +1,6 @@
 import type { OrderType, StpMode, TimeInForce } from '../commands.js';
 import type { Account } from '../ledger/account.js';
+import type { UserMarket } from './matcher.js';
 import type { PriceLevel } from './price-level.js';
 
 export const BUY = 0;
@@ -15,6 +16,8 @@ export class Order {
   filledNotional = 0;
   /** False once the order is filled, canceled or expired. */
   open = true;
+  /** The owner's state in this market (set when the order is created or restored). */
+  um: UserMarket | null = null;
   /** In the order index and its owner's list: true for orders that rest or wait for a trigger. */
   indexed = false;
   /** True while a stop order waits for its trigger. */

@@ -8,12 +8,15 @@ import type { Account } from '../ledger/account.js';
 import type { Rejection } from '../reject.js';
 import { insufficient, reject } from '../reject.js';
 import type { Market } from './market.js';
+import type { UserMarket } from './matcher.js';
 import type { SideCode } from './order.js';
 import { BUY, SELL } from './order.js';
 
 export type OrderFields = Omit<PlaceOrder, 'type' | 'ts' | 'marketId' | 'user'>;
 
 export interface OrderPlan {
+  /** The user's state in the market (its open orders and SPOT accounts). */
+  um: UserMarket;
   side: SideCode;
   type: OrderType;
   tif: TimeInForce;
@@ -128,11 +131,7 @@ export function checkBand(m: Market, price: number): Rejection | null {
 }
 
 /** Validate an order and compute what it must reserve. Pure: reads state, changes none. */
-export function planOrder(
-  m: Market,
-  accounts: { base: Account; quote: Account },
-  o: OrderFields,
-): OrderPlan | Rejection {
+export function planOrder(m: Market, accounts: UserMarket, o: OrderFields): OrderPlan | Rejection {
   const spec = m.spec;
   if (o.side !== 'BUY' && o.side !== 'SELL') return reject('INVALID_COMMAND', 'side must be BUY or SELL');
   if (!ORDER_TYPES.includes(o.orderType))
@@ -258,6 +257,7 @@ export function planOrder(
     return insufficient(spend, hold);
   }
   return {
+    um: accounts,
     side,
     type,
     tif,
