@@ -1,0 +1,11 @@
+export { ConfigError, type ConfigIssue } from './config-error.js';
+export {
+  type Config,
+  type EmbeddedConfig,
+  type Environment,
+  type LoadConfigOptions,
+  type LogLevel,
+  loadConfig,
+  logLevels,
+  type ServerConfig,
+} from './load-config.js';

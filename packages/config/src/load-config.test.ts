@@ -1,0 +1,153 @@
+// Proves loadConfig's defaults, both modes, that every invalid variable is reported at once, and that
+// error messages never contain the (possibly secret) values.
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.js';
+import { loadConfig } from './load-config.js';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const server = {
+  DATABASE_URL: 'postgres://tradeloom:db-pass-123@db.internal:5432/tradeloom',
+  REDIS_URL: 'rediss://:redis-pass-456@cache.internal:6380/0',
+};
+
+describe('loadConfig', () => {
+  it('runs embedded with defaults when nothing is set', () => {
+    expect(loadConfig({}, { cwd: '/srv/tradeloom' })).toEqual({
+      mode: 'embedded',
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/srv/tradeloom/data',
+      databaseUrl: null,
+      redisUrl: null,
+      logLevel: 'info',
+      corsOrigins: [],
+    });
+  });
+
+  it('resolves DATA_DIR against the working directory by default', () => {
+    expect(loadConfig({ DATA_DIR: 'var/tl' }).dataDir).toBe(resolve('var/tl'));
+    expect(loadConfig({ DATA_DIR: '/abs/dir' }).dataDir).toBe('/abs/dir');
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = loadConfig({ PORT: '', DATABASE_URL: ' ', REDIS_URL: '', CORS_ORIGINS: '' });
+    expect(config.mode).toBe('embedded');
+    expect(config.port).toBe(8080);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      ...server,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: '/var/lib/tradeloom',
+      LOG_LEVEL: 'debug',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:3000/ ,',
+    });
+    expect(config).toEqual({
+      mode: 'server',
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: '/var/lib/tradeloom',
+      databaseUrl: server.DATABASE_URL,
+      redisUrl: server.REDIS_URL,
+      logLevel: 'debug',
+      corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
+    });
+  });
+
+  it('accepts postgresql:// and redis:// too', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://db/x', REDIS_URL: 'redis://cache' });
+    expect(config.mode).toBe('server');
+  });
+
+  it.each([
+    ['PORT', 'eighty', 'an integer from 0 to 65535'],
+    ['PORT', '65536', 'an integer from 0 to 65535'],
+    ['PORT', '-1', 'an integer from 0 to 65535'],
+    ['PORT', '80.5', 'an integer from 0 to 65535'],
+    ['HOST', 'local host', 'a host name or IP address'],
+    ['LOG_LEVEL', 'verbose', 'one of fatal, error, warn, info, debug, trace, silent'],
+    [
+      'CORS_ORIGINS',
+      'https://ok.example.com,https://x.example.com/path',
+      'a comma-separated list of origins',
+    ],
+    ['CORS_ORIGINS', '*', 'a comma-separated list of origins'],
+    ['CORS_ORIGINS', 'ftp://files.example.com', 'a comma-separated list of origins'],
+  ])('rejects %s=%s', (variable, value, text) => {
+    const error = configError({ [variable]: value });
+    expect(error.issues).toEqual([{ variable, expected: expect.stringContaining(text) }]);
+    expect(error.message).toContain(`${variable}: expected ${text}`);
+  });
+
+  it('rejects a DATABASE_URL that is not a postgres URL', () => {
+    const error = configError({ DATABASE_URL: 'mysql://u:p@h/db', REDIS_URL: server.REDIS_URL });
+    expect(error.issues.map((issue) => issue.variable)).toEqual(['DATABASE_URL']);
+  });
+
+  it('rejects a REDIS_URL that is not a redis URL', () => {
+    const error = configError({ DATABASE_URL: server.DATABASE_URL, REDIS_URL: 'http://cache' });
+    expect(error.issues.map((issue) => issue.variable)).toEqual(['REDIS_URL']);
+  });
+
+  it('requires REDIS_URL in server mode', () => {
+    const error = configError({ DATABASE_URL: server.DATABASE_URL });
+    expect(error.issues).toEqual([
+      { variable: 'REDIS_URL', expected: expect.stringContaining('required in server mode') },
+    ]);
+  });
+
+  it('refuses REDIS_URL without DATABASE_URL (a half-configured server)', () => {
+    const error = configError({ REDIS_URL: server.REDIS_URL });
+    expect(error.issues).toEqual([
+      { variable: 'DATABASE_URL', expected: expect.stringContaining('set both, or neither') },
+    ]);
+  });
+
+  it('lists every bad variable in one error, in a stable order', () => {
+    const error = configError({
+      PORT: 'x',
+      HOST: 'a b',
+      LOG_LEVEL: 'loud',
+      DATABASE_URL: 'not a url',
+      CORS_ORIGINS: 'nope',
+    });
+    expect(error.issues.map((issue) => issue.variable)).toEqual([
+      'PORT',
+      'HOST',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'LOG_LEVEL',
+      'CORS_ORIGINS',
+    ]);
+    expect(error.message.split('\n')).toHaveLength(1 + 6);
+    expect(error.name).toBe('ConfigError');
+  });
+
+  it('never puts a value in the message', () => {
+    const secrets = ['db-pass-123', 'redis-pass-456', 'hunter2', 'cors-secret'];
+    const cases: Record<string, string>[] = [
+      { DATABASE_URL: 'mysql://admin:db-pass-123@db/x', REDIS_URL: 'http://:redis-pass-456@cache' },
+      { DATABASE_URL: 'postgres://admin:hunter2@/x', REDIS_URL: server.REDIS_URL },
+      { DATABASE_URL: 'postgres://admin:db-pass-123@db/x' },
+      { REDIS_URL: 'rediss://:redis-pass-456@cache' },
+      { CORS_ORIGINS: 'https://user:cors-secret@app.example.com', PORT: 'hunter2', LOG_LEVEL: 'hunter2' },
+    ];
+    for (const env of cases) {
+      const error = configError(env);
+      const shown = `${error.message} ${JSON.stringify(error.issues)} ${String(error.stack)}`;
+      for (const secret of secrets) expect(shown).not.toContain(secret);
+    }
+  });
+});

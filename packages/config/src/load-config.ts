@@ -1,0 +1,157 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, type ConfigIssue } from './config-error.js';
+
+/** pino's levels; `silent` turns logging off. */
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** A pino log level. */
+export type LogLevel = (typeof logLevels)[number];
+
+interface CommonConfig {
+  /** TCP port of the HTTP API (0 = any free port). */
+  port: number;
+  host: string;
+  /** Absolute directory of the engine's journal and, in embedded mode, the database. */
+  dataDir: string;
+  logLevel: LogLevel;
+  /** Browser origins allowed to call the API cross-origin (`scheme://host[:port]`). */
+  corsOrigins: readonly string[];
+}
+
+/** Everything in one process: PGlite under dataDir, in-process engine, queue and pub/sub. */
+export interface EmbeddedConfig extends CommonConfig {
+  mode: 'embedded';
+  databaseUrl: null;
+  redisUrl: null;
+}
+
+/** PostgreSQL and Redis servers; processes may be split across machines. */
+export interface ServerConfig extends CommonConfig {
+  mode: 'server';
+  databaseUrl: string;
+  redisUrl: string;
+}
+
+/** The validated configuration of a Tradeloom process. */
+export type Config = EmbeddedConfig | ServerConfig;
+
+/** How the environment variables are read: the ones we know, strings or absent. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+// What each variable must hold. Messages are built from this table only, never from the value: a
+// value may be a secret (a URL with a password), and error messages end up in logs and terminals.
+const expected = {
+  PORT: 'an integer from 0 to 65535',
+  HOST: 'a host name or IP address to listen on, without spaces (e.g. 0.0.0.0 or 127.0.0.1)',
+  DATA_DIR: 'a directory path',
+  DATABASE_URL: 'a postgres:// or postgresql:// URL with a host name',
+  REDIS_URL: 'a redis:// or rediss:// URL with a host name',
+  LOG_LEVEL: `one of ${logLevels.join(', ')}`,
+  CORS_ORIGINS:
+    'a comma-separated list of origins, each scheme://host[:port] with scheme http or https and no path (e.g. https://app.example.com)',
+} as const;
+
+type Variable = keyof typeof expected;
+
+function urlWithProtocols(protocols: readonly string[]) {
+  return z.string().refine((value) => {
+    if (!URL.canParse(value)) return false;
+    const url = new URL(value);
+    return protocols.includes(url.protocol) && url.hostname !== '';
+  });
+}
+
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+}
+
+const environmentSchema = z.object({
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(65_535))
+    .default(8080),
+  HOST: z
+    .string()
+    .regex(/^[^\s]+$/)
+    .default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']).optional(),
+  REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).optional(),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim().replace(/\/$/, ''))
+        .filter((origin) => origin !== ''),
+    )
+    .pipe(z.array(z.string().refine(isOrigin)))
+    .default([]),
+});
+
+/** Options of `loadConfig`. */
+export interface LoadConfigOptions {
+  /** Directory a relative DATA_DIR is resolved against (default: the working directory). */
+  cwd?: string;
+}
+
+/**
+ * Reads and validates the configuration from environment variables; throws a `ConfigError` listing
+ * every invalid variable. Server mode when DATABASE_URL is set (REDIS_URL then required), else embedded.
+ */
+export function loadConfig(env: Environment = process.env, options: LoadConfigOptions = {}): Config {
+  // An empty variable (`DATABASE_URL=` in a compose file) means unset, as it does for most tools.
+  const present: Partial<Record<Variable, string>> = {};
+  for (const variable of Object.keys(expected) as Variable[]) {
+    const value = env[variable]?.trim();
+    if (value !== undefined && value !== '') present[variable] = value;
+  }
+
+  const issues = new Map<Variable, ConfigIssue>();
+  const addIssue = (variable: Variable, text: string = expected[variable]): void => {
+    if (!issues.has(variable)) issues.set(variable, { variable, expected: text });
+  };
+
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const variable = issue.path[0];
+      if (typeof variable === 'string' && variable in expected) addIssue(variable as Variable);
+    }
+  }
+  // Checked on presence, not on the parse, so a malformed DATABASE_URL still reports a missing REDIS_URL.
+  if (present.DATABASE_URL !== undefined && present.REDIS_URL === undefined) {
+    addIssue('REDIS_URL', `${expected.REDIS_URL}: required in server mode (DATABASE_URL is set)`);
+  }
+  if (present.REDIS_URL !== undefined && present.DATABASE_URL === undefined) {
+    addIssue(
+      'DATABASE_URL',
+      `${expected.DATABASE_URL}: REDIS_URL is set, so server mode was meant; set both, or neither for embedded mode`,
+    );
+  }
+  if (!parsed.success || issues.size > 0) {
+    const order = Object.keys(expected);
+    throw new ConfigError(
+      [...issues.values()].sort((a, b) => order.indexOf(a.variable) - order.indexOf(b.variable)),
+    );
+  }
+
+  const values = parsed.data;
+  const common: CommonConfig = {
+    port: values.PORT,
+    host: values.HOST,
+    dataDir: resolve(options.cwd ?? process.cwd(), values.DATA_DIR),
+    logLevel: values.LOG_LEVEL,
+    corsOrigins: values.CORS_ORIGINS,
+  };
+  if (values.DATABASE_URL !== undefined && values.REDIS_URL !== undefined) {
+    return { ...common, mode: 'server', databaseUrl: values.DATABASE_URL, redisUrl: values.REDIS_URL };
+  }
+  return { ...common, mode: 'embedded', databaseUrl: null, redisUrl: null };
+}
