@@ -38,6 +38,9 @@ describe('EngineHost', () => {
     expect(order).toEqual(commands.map((_, i) => i + 1));
     expect(published).toEqual(order);
     await host.close();
+    // A closed host says so (readiness probes rely on it) and refuses to flush.
+    expect(host.isClosed).toBe(true);
+    await expect(host.flush()).rejects.toThrow(/closed/);
   });
 
   it('holds commands back, unexecuted and in order, while the journal backlog is full', async () => {

@@ -152,6 +152,7 @@ export class EngineHost {
 
   /** Resolves once every command submitted so far is durable and acknowledged. */
   async flush(): Promise<void> {
+    if (this.closed) throw new Error('engine host is closed');
     while (this.stalled.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     await this.journal.flush();
   }
@@ -197,6 +198,11 @@ export class EngineHost {
       pending.splice(0, i);
       this.pendingHead = 0;
     } else this.pendingHead = i;
+  }
+
+  /** True once close() was called: the host takes no more commands. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** Flush and close; every submitted command is acknowledged before this resolves. */

@@ -1,7 +1,11 @@
 // Proves the operations endpoints over real HTTP on both drivers: /healthz answers while the process
 // lives, /readyz reports 503 naming the part (database or engine) that does not answer, and /metrics
 // serves Prometheus text with a request-duration histogram labelled by method, route pattern and status.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bothModes } from '@tradeloom/db/testing';
+import { EngineHost } from '@tradeloom/engine-app';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedApi, startApi } from '../testing/start-api.js';
 
@@ -53,6 +57,24 @@ describe.each(bothModes)('operations endpoints on %s', (mode) => {
       });
     } finally {
       await own.stop();
+    }
+  });
+
+  it('GET /readyz is 503 naming the engine once the engine host is closed', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tl-api-closed-'));
+    const host = await EngineHost.open({ dataDir, fsync: false });
+    await host.close();
+    const own = await startApi(mode, { test: api.test, engine: host });
+    try {
+      const response = await fetch(`${own.url}/readyz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({
+        code: 'NOT_READY',
+        details: { checks: { engine: 'failed' } },
+      });
+    } finally {
+      await own.stop();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 
