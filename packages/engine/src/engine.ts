@@ -1,7 +1,7 @@
 // The sequencer: the single writer. It numbers each command, routes it to the ledger or the
 // matching component, and closes the command's output with aggregated balance and book events.
 // Pure and synchronous: no I/O, no clock, no randomness; same commands in, same events out.
-import { assert } from './assert.js';
+import { assert, fail } from './assert.js';
 import type { AddMarket, Command, UpdateMarket } from './commands.js';
 import { Context } from './context.js';
 import type { Accepted, CommandResult, EngineEvent, Rejected } from './events.js';
@@ -51,10 +51,9 @@ export class Engine {
     ctx.reset(typeof cmd?.ts === 'number' && Number.isSafeInteger(cmd.ts) ? cmd.ts : 0);
     const outcome = this.dispatch(cmd);
     if (isRejection(outcome)) {
-      assert(
-        ctx.events.length === 0 && ctx.touchedAccountCount === 0 && ctx.touchedLevelCount === 0,
-        `rejected command ${commandSeq} changed state`,
-      );
+      if (ctx.events.length !== 0 || ctx.touchedAccountCount !== 0 || ctx.touchedLevelCount !== 0) {
+        fail(`rejected command ${commandSeq} changed state`);
+      }
       const rejected: Rejected = { ok: false, commandSeq, code: outcome.code, message: outcome.message };
       if (outcome.detail !== undefined) rejected.detail = outcome.detail;
       return rejected;
