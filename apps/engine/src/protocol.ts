@@ -30,7 +30,8 @@ export interface Frame {
 
 /** Build one frame. */
 export function frame(kind: number, requestId: number, payload: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(4 + FRAME_HEADER_BYTES - 4 + payload.length);
+  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
+  // The length prefix counts what follows it: kind (1) + request id (4) + payload.
   out.writeUInt32LE(payload.length + 5, 0);
   out[4] = kind;
   out.writeUInt32LE(requestId, 5);

@@ -16,12 +16,6 @@ export function addExact(a: number, b: number): number {
   return r;
 }
 
-/** a * b, or -1 when the product is not a safe integer (callers turn that into a rejection). */
-export function mulOrOverflow(a: number, b: number): number {
-  const r = a * b;
-  return r <= MAX_SAFE ? r : -1;
-}
-
 /** floor(a * b / c) for non-negative safe integers, exact. */
 export function mulDivFloor(a: number, b: number, c: number): number {
   const p = a * b;

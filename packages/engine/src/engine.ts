@@ -2,7 +2,16 @@
 // matching component, and closes the command's output with aggregated balance and book events.
 // Pure and synchronous: no I/O, no clock, no randomness; same commands in, same events out.
 import { assert, fail } from './assert.js';
-import type { AddMarket, Command, UpdateMarket } from './commands.js';
+import type {
+  AddMarket,
+  CancelAll,
+  CancelOrder,
+  CancelReplace,
+  Command,
+  PlaceOco,
+  PlaceOrder,
+  UpdateMarket,
+} from './commands.js';
 import { Context } from './context.js';
 import type { Accepted, CommandResult, EngineEvent, Rejected } from './events.js';
 import { Account } from './ledger/account.js';
@@ -19,13 +28,6 @@ import { isRejection, reject } from './reject.js';
 /** The system account every market's fees are paid into. */
 export const FEES_ACCOUNT = 'fees';
 const SIDE_NAMES = ['BUY', 'SELL'] as const;
-const ORDER_COMMANDS: readonly string[] = [
-  'placeOrder',
-  'placeOco',
-  'cancelOrder',
-  'cancelAll',
-  'cancelReplace',
-];
 
 export class Engine {
   readonly ctx = new Context();
@@ -98,17 +100,22 @@ export class Engine {
         return this.addMarket(cmd);
       case 'updateMarket':
         return this.updateMarket(cmd);
+      case 'placeOrder':
+      case 'placeOco':
+      case 'cancelOrder':
+      case 'cancelAll':
+      case 'cancelReplace':
+        return this.dispatchOrder(cmd);
       default:
         // An unknown type is malformed whatever its other fields say (not UNKNOWN_MARKET, say).
-        if (!ORDER_COMMANDS.includes(cmd.type))
-          return reject('INVALID_COMMAND', `unknown command type ${String((cmd as { type: unknown }).type)}`);
-        return this.dispatchOrder(cmd);
+        return reject('INVALID_COMMAND', `unknown command type ${String((cmd as { type: unknown }).type)}`);
     }
   }
 
-  private dispatchOrder(cmd: Command): Rejection | number | null {
-    if (!('user' in cmd) || !Ledger.isValidUser(cmd.user))
-      return reject('INVALID_COMMAND', 'user must be a positive integer id');
+  private dispatchOrder(
+    cmd: PlaceOrder | PlaceOco | CancelOrder | CancelAll | CancelReplace,
+  ): Rejection | number | null {
+    if (!Ledger.isValidUser(cmd.user)) return reject('INVALID_COMMAND', 'user must be a positive integer id');
     const market = this.matcher.markets.get(cmd.marketId);
     if (market === undefined) return reject('UNKNOWN_MARKET', `unknown market ${String(cmd.marketId)}`);
     // Triggers are evaluated after every taker that traded, even at an unchanged last price: a trade at
@@ -135,8 +142,6 @@ export class Engine {
         outcome = r.orderId;
         break;
       }
-      default:
-        return reject('INVALID_COMMAND', `unknown command type ${String((cmd as { type: unknown }).type)}`);
     }
     if (this.matcher.nextTradeId !== tradesBefore) this.matcher.runTriggers(market);
     return outcome;

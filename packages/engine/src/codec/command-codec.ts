@@ -166,8 +166,3 @@ export function decodeCommand(bytes: Uint8Array): Command {
 export function isBinaryEncoded(bytes: Uint8Array): boolean {
   return bytes[0] !== TAG_JSON;
 }
-
-/** Whether executing `cmd` directly is the same as executing decodeCommand(encodeCommand(cmd)). */
-export function isBinaryEncodable(cmd: Command): boolean {
-  return (cmd.type === 'placeOrder' && binaryPlace(cmd)) || (cmd.type === 'cancelOrder' && binaryCancel(cmd));
-}
