@@ -48,6 +48,8 @@ describe('EngineHost', () => {
     const host = await EngineHost.open({ dataDir, journalBacklogBytesMax: 4_096 });
     const commands = [...setupCommands(1), ...take(tradingCommands(3, 2), 3_000)];
     const results = await Promise.all(commands.map((c) => host.submit(c)));
+    // The bound was really hit: commands waited, and still came back in order.
+    expect(host.stalledTotal).toBeGreaterThan(0);
     expect(results.map((r) => r.commandSeq)).toEqual(commands.map((_, i) => i + 1));
     const hash = stateHash(host.engine);
     await host.close();

@@ -122,12 +122,15 @@ export class EngineHost {
     // executing one the journal then refuses would put state in memory that no record backs.
     if (this.stalled.length > 0 || !this.journal.writable) {
       this.stalled.push({ command, ack });
+      this.stalledTotal++;
       return null;
     }
     return this.apply(command, ack);
   }
 
   private readonly stalled: { command: Command; ack: Ack | null }[] = [];
+  /** Commands that had to wait for journal space since open (an operator signal of a slow disk). */
+  stalledTotal = 0;
 
   private drainStalled(): void {
     let i = 0;
