@@ -9,17 +9,7 @@ export type WalletType = (typeof WALLET_TYPES)[number];
 /** One side of a transfer: a user's wallet or a named system account. */
 export type Party = { user: number; wallet: WalletType } | { system: string };
 
-export type TransferKind =
-  | 'deposit'
-  | 'withdrawal'
-  | 'internal'
-  | 'wallet'
-  | 'fee'
-  | 'adjustment'
-  | 'escrow'
-  | 'stake'
-  | 'purchase';
-export const TRANSFER_KINDS: readonly TransferKind[] = [
+export const TRANSFER_KINDS = [
   'deposit',
   'withdrawal',
   'internal',
@@ -29,20 +19,29 @@ export const TRANSFER_KINDS: readonly TransferKind[] = [
   'escrow',
   'stake',
   'purchase',
-];
+] as const;
+export type TransferKind = (typeof TRANSFER_KINDS)[number];
 
-export type Side = 'BUY' | 'SELL';
-export type MarketStatus = 'TRADING' | 'HALTED' | 'CANCEL_ONLY';
-export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
-export type OrderType =
-  | 'LIMIT'
-  | 'LIMIT_MAKER'
-  | 'MARKET'
-  | 'STOP_LOSS'
-  | 'STOP_LOSS_LIMIT'
-  | 'TAKE_PROFIT'
-  | 'TAKE_PROFIT_LIMIT';
-export type StpMode = 'NONE' | 'EXPIRE_TAKER' | 'EXPIRE_MAKER' | 'EXPIRE_BOTH';
+// The order of these lists is part of the journal's binary encoding (a value is stored as its index):
+// append new values at the end, never reorder.
+export const SIDES = ['BUY', 'SELL'] as const;
+export type Side = (typeof SIDES)[number];
+export const MARKET_STATUSES = ['TRADING', 'HALTED', 'CANCEL_ONLY'] as const;
+export type MarketStatus = (typeof MARKET_STATUSES)[number];
+export const TIMES_IN_FORCE = ['GTC', 'IOC', 'FOK'] as const;
+export type TimeInForce = (typeof TIMES_IN_FORCE)[number];
+export const ORDER_TYPES = [
+  'LIMIT',
+  'LIMIT_MAKER',
+  'MARKET',
+  'STOP_LOSS',
+  'STOP_LOSS_LIMIT',
+  'TAKE_PROFIT',
+  'TAKE_PROFIT_LIMIT',
+] as const;
+export type OrderType = (typeof ORDER_TYPES)[number];
+export const STP_MODES = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'] as const;
+export type StpMode = (typeof STP_MODES)[number];
 
 /** Market parameters fixed at creation (tick and lot define the integer grid of the book). */
 export interface MarketSpec {

@@ -1,24 +1,13 @@
 // Journal encoding of commands. The two hot commands (placeOrder, cancelOrder) have a fixed binary
 // layout; everything else is JSON. A command is encoded in binary only when that is lossless, so
 // that replaying decoded bytes always reproduces what the live engine executed.
-import type { CancelOrder, Command, OrderType, PlaceOrder, Side, StpMode, TimeInForce } from '../commands.js';
+import type { CancelOrder, Command, PlaceOrder } from '../commands.js';
+import { ORDER_TYPES, SIDES, STP_MODES, TIMES_IN_FORCE } from '../commands.js';
 
 const TAG_JSON = 0;
 const TAG_PLACE = 1;
 const TAG_CANCEL = 2;
 
-const SIDES: readonly Side[] = ['BUY', 'SELL'];
-const TYPES: readonly OrderType[] = [
-  'LIMIT',
-  'LIMIT_MAKER',
-  'MARKET',
-  'STOP_LOSS',
-  'STOP_LOSS_LIMIT',
-  'TAKE_PROFIT',
-  'TAKE_PROFIT_LIMIT',
-];
-const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
-const STPS: readonly StpMode[] = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'];
 const ASCII_ID = /^[\x20-\x7e]{0,64}$/;
 /** Largest binary record: fixed part plus a 64-character client id. */
 export const COMMAND_BINARY_MAX = 128;
@@ -37,9 +26,9 @@ function binaryPlace(c: PlaceOrder): boolean {
     c.marketId < 2 ** 32 &&
     isNum(c.user) &&
     SIDES.includes(c.side) &&
-    TYPES.includes(c.orderType) &&
-    (c.timeInForce === undefined || TIFS.includes(c.timeInForce)) &&
-    (c.stp === undefined || STPS.includes(c.stp)) &&
+    ORDER_TYPES.includes(c.orderType) &&
+    (c.timeInForce === undefined || TIMES_IN_FORCE.includes(c.timeInForce)) &&
+    (c.stp === undefined || STP_MODES.includes(c.stp)) &&
     optNum(c.price) &&
     optNum(c.qty) &&
     optNum(c.quoteQty) &&
@@ -90,9 +79,9 @@ export function encodeCommand(cmd: Command, out?: Buffer): Buffer {
     buf.writeUInt32LE(cmd.marketId, 9);
     buf.writeDoubleLE(cmd.user, 13);
     buf[21] = SIDES.indexOf(cmd.side);
-    buf[22] = TYPES.indexOf(cmd.orderType);
-    buf[23] = cmd.timeInForce === undefined ? 0xff : TIFS.indexOf(cmd.timeInForce);
-    buf[24] = cmd.stp === undefined ? 0xff : STPS.indexOf(cmd.stp);
+    buf[22] = ORDER_TYPES.indexOf(cmd.orderType);
+    buf[23] = cmd.timeInForce === undefined ? 0xff : TIMES_IN_FORCE.indexOf(cmd.timeInForce);
+    buf[24] = cmd.stp === undefined ? 0xff : STP_MODES.indexOf(cmd.stp);
     let present = 0;
     const nums = [cmd.price, cmd.qty, cmd.quoteQty, cmd.stopPrice, cmd.trailingDeltaBps];
     for (let i = 0; i < 5; i++) {
@@ -132,10 +121,10 @@ export function decodeCommand(bytes: Uint8Array): Command {
       marketId: buf.readUInt32LE(9),
       user: buf.readDoubleLE(13),
       side: SIDES[buf[21]!]!,
-      orderType: TYPES[buf[22]!]!,
+      orderType: ORDER_TYPES[buf[22]!]!,
     };
-    if (buf[23] !== 0xff) cmd.timeInForce = TIFS[buf[23]!]!;
-    if (buf[24] !== 0xff) cmd.stp = STPS[buf[24]!]!;
+    if (buf[23] !== 0xff) cmd.timeInForce = TIMES_IN_FORCE[buf[23]!]!;
+    if (buf[24] !== 0xff) cmd.stp = STP_MODES[buf[24]!]!;
     const present = buf[25]!;
     if (present & 1) cmd.price = buf.readDoubleLE(26);
     if (present & 2) cmd.qty = buf.readDoubleLE(34);

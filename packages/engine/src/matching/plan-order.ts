@@ -3,6 +3,7 @@
 
 import { mulDivCeil } from '../arith.js';
 import type { OrderType, PlaceOrder, Side, StpMode, TimeInForce } from '../commands.js';
+import { ORDER_TYPES, STP_MODES, TIMES_IN_FORCE } from '../commands.js';
 import { feeOf } from '../fees.js';
 import type { Account } from '../ledger/account.js';
 import type { Rejection } from '../reject.js';
@@ -34,17 +35,6 @@ export interface OrderPlan {
   triggerDir: number;
 }
 
-const ORDER_TYPES: readonly OrderType[] = [
-  'LIMIT',
-  'LIMIT_MAKER',
-  'MARKET',
-  'STOP_LOSS',
-  'STOP_LOSS_LIMIT',
-  'TAKE_PROFIT',
-  'TAKE_PROFIT_LIMIT',
-];
-const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
-const STP_MODES: readonly StpMode[] = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'];
 const CLIENT_ID = /^[A-Za-z0-9_.:/-]{1,36}$/;
 export const DEFAULT_STP: StpMode = 'EXPIRE_MAKER';
 export const TRAILING_BPS_MIN = 10;
@@ -139,7 +129,7 @@ export function planOrder(m: Market, accounts: UserMarket, o: OrderFields): Orde
   const type = o.orderType;
   const side: SideCode = (o.side as Side) === 'BUY' ? BUY : SELL;
   const tif = o.timeInForce ?? 'GTC';
-  if (!TIFS.includes(tif)) return reject('INVALID_COMMAND', `unknown time in force ${tif}`);
+  if (!TIMES_IN_FORCE.includes(tif)) return reject('INVALID_COMMAND', `unknown time in force ${tif}`);
   const stp = o.stp ?? DEFAULT_STP;
   if (!STP_MODES.includes(stp)) return reject('INVALID_COMMAND', `unknown self-trade prevention mode ${stp}`);
   const price = optionalPositive(o.price);

@@ -2,12 +2,12 @@
 // matching hot path (price x lots x tick value, plus fees) provably stays a safe integer.
 import { MAX_SAFE } from '../arith.js';
 import type { MarketFees, MarketFilters, MarketSpec, MarketStatus } from '../commands.js';
+import { MARKET_STATUSES } from '../commands.js';
 import { FEE_PPM_MAX } from '../fees.js';
 import type { Rejection } from '../reject.js';
 import { reject } from '../reject.js';
 
 const SYMBOL = /^[A-Z0-9]{2,32}$/;
-const STATUSES: readonly MarketStatus[] = ['TRADING', 'HALTED', 'CANCEL_ONLY'];
 const FILTER_KEYS: readonly string[] = [
   'minPrice',
   'maxPrice',
@@ -66,7 +66,7 @@ export function validateMarketParams(
     if (!nonNegative(rate) || rate > FEE_PPM_MAX)
       return bad(`fee rates must be within [0, ${FEE_PPM_MAX}] ppm`);
   }
-  if (!STATUSES.includes(status)) return bad(`status must be one of ${STATUSES.join(', ')}`);
+  if (!MARKET_STATUSES.includes(status)) return bad(`status must be one of ${MARKET_STATUSES.join(', ')}`);
   // Headroom of 2x covers notional plus the highest fee, and sums of two amounts.
   const maxNotional = f.maxPrice * f.maxQty * tickQuoteUnits;
   if (!(maxNotional <= MAX_SAFE / 2)) return bad('maxPrice x maxQty x tickQuoteUnits must stay below 2^52');
