@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { assert } from '../assert.js';
 import type { MarketSpec, OrderType, StpMode, TimeInForce, WalletType } from '../commands.js';
-import { Engine } from '../engine.js';
+import { Engine, FEES_ACCOUNT } from '../engine.js';
 import type { Accepted } from '../events.js';
 import { Market } from '../matching/market.js';
 import type { SideCode } from '../matching/order.js';
@@ -190,7 +190,7 @@ export function restoreSnapshot(bytes: Uint8Array): Engine {
   for (const ms of state.markets) {
     const base = ledger.assets.get(ms.spec.base)!;
     const quote = ledger.assets.get(ms.spec.quote)!;
-    const m = new Market(ms.spec, base, quote, ledger.systemAccount('fees', quote)!);
+    const m = new Market(ms.spec, base, quote, ledger.systemAccount(FEES_ACCOUNT, quote)!);
     m.lastPrice = ms.lastPrice;
     matcher.markets.set(m.id, m);
     engine.symbols.add(ms.spec.symbol);
