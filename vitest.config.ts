@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'packages/*/src/**/*.test.ts',
+      'modules/*/src/**/*.test.ts',
       'apps/*/src/**/*.test.ts',
       'tests/**/*.test.ts',
       'bench/**/*.test.ts',

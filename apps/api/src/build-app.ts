@@ -1,15 +1,17 @@
+import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import type { Config } from '@tradeloom/config';
 import type { Database } from '@tradeloom/db';
+import type { ApiApp, PlatformModule, RateLimiter } from '@tradeloom/kernel';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
-import type { ApiApp } from './api-app.js';
+import { type PermissionResolver, registerAccessPipeline } from './access-pipeline.js';
 import { registerErrorHandling } from './error-handler.js';
 import { createLogger } from './logger.js';
 import { createMetrics, registerRequestTiming } from './metrics.js';
 import { requestIdHeader, requestIdOf } from './request-id.js';
-import { registerRoutePermissions } from './route-permissions.js';
+import { registerRouteCatalog } from './route-permissions.js';
 import { type EngineProbe, registerHealthRoutes } from './routes/health-routes.js';
 import { registerMetricsRoute } from './routes/metrics-route.js';
 import { registerOpenApiRoutes } from './routes/openapi-routes.js';
@@ -26,6 +28,12 @@ export interface BuildAppOptions {
   logDestination?: DestinationStream;
   /** How long /readyz waits for each part before reporting it (default 2,000 ms). */
   readyTimeoutMs?: number;
+  /** Business modules, in dependency order: their authenticators and routes. */
+  modules?: readonly PlatformModule[];
+  /** What a user's roles grant (the access module); without it, users hold no permissions. */
+  resolvePermissions?: PermissionResolver;
+  /** Shared counters for rate limits; null turns rate limiting off (some tests). */
+  rateLimiter?: RateLimiter | null;
   /** Registers more routes (modules; tests) in their own plugin scope, before the app is sealed. */
   mount?: (app: ApiApp) => void | Promise<void>;
 }
@@ -48,7 +56,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('onRequest', async (request, reply) => {
     reply.header(requestIdHeader, request.id);
   });
-  registerRoutePermissions(app);
+  registerRouteCatalog(app);
+  await app.register(fastifyCookie);
+  const modules = options.modules ?? [];
+  registerAccessPipeline(app, {
+    authenticators: modules.flatMap((module) => module.authenticators ?? []),
+    resolvePermissions: options.resolvePermissions ?? (async () => new Set<string>()),
+    rateLimiter: options.rateLimiter ?? null,
+    ipRule: { points: config.rateLimitIpPerMinute, durationS: 60 },
+    principalRule: { points: config.rateLimitIpPerMinute, durationS: 60 },
+  });
   registerSecurityHeaders(app);
   const metrics = createMetrics();
   registerRequestTiming(app, metrics.httpDuration);
@@ -70,6 +87,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerMetricsRoute(app, metrics.registry);
   registerOpenApiRoutes(app);
   registerTimeRoute(app);
+  for (const module of modules) {
+    const routes = module.routes;
+    if (routes !== undefined) {
+      await app.register(async (scope) => {
+        await routes(scope);
+      });
+    }
+  }
   const mount = options.mount;
   if (mount !== undefined) {
     await app.register(async (scope) => {

@@ -1,9 +1,9 @@
+import { DomainError, type ErrorBody, errorStatusOf, type PlatformErrorCode } from '@tradeloom/kernel';
 import type { FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DomainError, type ErrorBody, type ErrorCode, errorStatus } from './domain-error.js';
 
 /** Fastify's own request errors that a client caused, and what we answer for each. */
-const fastifyErrors: Readonly<Record<string, { code: ErrorCode; message: string }>> = {
+const fastifyErrors: Readonly<Record<string, { code: PlatformErrorCode; message: string }>> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: {
     code: 'INVALID_JSON',
@@ -42,25 +42,26 @@ export function errorResponseOf(error: unknown): { status: number; body: ErrorBo
       message: issue.message ?? 'invalid',
     }));
     return {
-      status: errorStatus.VALIDATION_FAILED,
+      status: 400,
       body: { code: 'VALIDATION_FAILED', message: `Invalid request ${location}`, details: { issues } },
     };
   }
   const fastifyCode = fieldOf(error, 'code');
   const known = typeof fastifyCode === 'string' ? fastifyErrors[fastifyCode] : undefined;
-  if (known !== undefined) return { status: errorStatus[known.code], body: { ...known } };
+  if (known !== undefined) return { status: errorStatusOf(known.code) ?? 400, body: { ...known } };
   // Any other client error Fastify raises (4xx): answered generically, its text may echo input.
   const statusCode = fieldOf(error, 'statusCode');
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return { status: statusCode, body: { code: 'BAD_REQUEST', message: 'The request is not valid' } };
   }
-  return { status: errorStatus.INTERNAL, body: { code: 'INTERNAL', message: 'Internal server error' } };
+  return { status: 500, body: { code: 'INTERNAL', message: 'Internal server error' } };
 }
 
 /** One error shape everywhere: thrown errors, validation failures, unknown routes. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     const { status, body } = errorResponseOf(error);
+    if (error instanceof DomainError && error.headers !== undefined) reply.headers(error.headers);
     // Unexpected errors are logged in full and answered without their text, which may hold internals.
     if (status >= 500) request.log.error({ err: error }, 'request failed unexpectedly');
     else request.log.info({ code: body.code }, 'request rejected');
@@ -71,6 +72,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
       code: 'NOT_FOUND',
       message: `No route ${request.method} ${request.url.split('?')[0]}`,
     };
-    return reply.status(errorStatus.NOT_FOUND).send(body);
+    return reply.status(404).send(body);
   });
 }

@@ -3,10 +3,10 @@
 // text hidden), request ids (echoed, replaced when malformed, logged), security headers on every
 // response, and logs that never hold a bearer token, cookie or password.
 import { bothModes } from '@tradeloom/db/testing';
+import type { ApiApp } from '@tradeloom/kernel';
+import { DomainError } from '@tradeloom/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ApiApp } from './api-app.js';
-import { DomainError } from './domain-error.js';
 import { apiContentSecurityPolicy } from './security-headers.js';
 import { type StartedApi, startApi } from './testing/start-api.js';
 

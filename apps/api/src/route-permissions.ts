@@ -1,24 +1,12 @@
+import type { Permission } from '@tradeloom/kernel';
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { DomainError } from './domain-error.js';
-
-/**
- * What a caller needs to reach a route: `'public'` (anyone) or the name of a permission
- * (`'wallet:read'`, `'admin:users'`) that access control checks.
- */
-export type Permission = 'public' | (string & Record<never, never>);
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Required on every route; registration fails without it. */
-    permission?: Permission;
-  }
-}
 
 /** One registered route, as the catalog lists it. */
 export interface RouteEntry {
   method: string;
   url: string;
   permission: Permission;
+  apiKeyScope: string | null;
 }
 
 const catalogs = new WeakMap<FastifyInstance, RouteEntry[]>();
@@ -32,9 +20,9 @@ export function listRoutes(app: FastifyInstance): readonly RouteEntry[] {
 
 /**
  * Records every route and refuses one that does not declare `config.permission`, so a route cannot
- * ship unguarded by omission. Until access control exists, non-public routes answer 401: fail closed.
+ * ship unguarded by omission (the access pipeline then enforces what each route declares).
  */
-export function registerRoutePermissions(app: FastifyInstance): void {
+export function registerRouteCatalog(app: FastifyInstance): void {
   const catalog: RouteEntry[] = [];
   catalogs.set(app, catalog);
   app.addHook('onRoute', (route: RouteOptions) => {
@@ -45,12 +33,7 @@ export function registerRoutePermissions(app: FastifyInstance): void {
         `route ${methods.join(',')} ${route.url} declares no config.permission ('public' or a permission name)`,
       );
     }
-    for (const method of methods) catalog.push({ method, url: route.url, permission });
-  });
-  app.addHook('onRequest', async (request) => {
-    if (request.is404) return;
-    if (request.routeOptions.config.permission !== 'public') {
-      throw new DomainError('UNAUTHENTICATED', 'Authentication required');
-    }
+    const apiKeyScope = route.config?.apiKeyScope ?? null;
+    for (const method of methods) catalog.push({ method, url: route.url, permission, apiKeyScope });
   });
 }

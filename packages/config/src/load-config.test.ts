@@ -18,6 +18,20 @@ function configError(env: Record<string, string>): ConfigError {
 const server = {
   DATABASE_URL: 'postgres://tradeloom:db-pass-123@db.internal:5432/tradeloom',
   REDIS_URL: 'rediss://:redis-pass-456@cache.internal:6380/0',
+  MASTER_KEY: 'ab'.repeat(32),
+};
+
+const defaults = {
+  publicUrl: 'http://localhost:8080',
+  portalPort: 3000,
+  adminPort: 3001,
+  masterKey: null,
+  smtpUrl: null,
+  mailFrom: 'Tradeloom <no-reply@localhost>',
+  cookieSecure: true,
+  sessionIdleMs: 30 * 60_000,
+  sessionAbsoluteMs: 12 * 3_600_000,
+  rateLimitIpPerMinute: 1_200,
 };
 
 describe('loadConfig', () => {
@@ -31,6 +45,7 @@ describe('loadConfig', () => {
       redisUrl: null,
       logLevel: 'info',
       corsOrigins: [],
+      ...defaults,
     });
   });
 
@@ -53,6 +68,15 @@ describe('loadConfig', () => {
       DATA_DIR: '/var/lib/tradeloom',
       LOG_LEVEL: 'debug',
       CORS_ORIGINS: 'https://app.example.com, http://localhost:3000/ ,',
+      PUBLIC_URL: 'https://exchange.example.com/',
+      PORTAL_PORT: '4000',
+      ADMIN_PORT: '4001',
+      SMTP_URL: 'smtp://mail.internal:25',
+      MAIL_FROM: 'Ex <no-reply@example.com>',
+      COOKIE_SECURE: 'false',
+      SESSION_IDLE_MINUTES: '15',
+      SESSION_ABSOLUTE_HOURS: '8',
+      RATE_LIMIT_IP_PER_MINUTE: '600',
     });
     expect(config).toEqual({
       mode: 'server',
@@ -63,11 +87,25 @@ describe('loadConfig', () => {
       redisUrl: server.REDIS_URL,
       logLevel: 'debug',
       corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
+      publicUrl: 'https://exchange.example.com',
+      portalPort: 4000,
+      adminPort: 4001,
+      masterKey: Buffer.from(server.MASTER_KEY, 'hex'),
+      smtpUrl: 'smtp://mail.internal:25',
+      mailFrom: 'Ex <no-reply@example.com>',
+      cookieSecure: false,
+      sessionIdleMs: 15 * 60_000,
+      sessionAbsoluteMs: 8 * 3_600_000,
+      rateLimitIpPerMinute: 600,
     });
   });
 
   it('accepts postgresql:// and redis:// too', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgresql://db/x', REDIS_URL: 'redis://cache' });
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://db/x',
+      REDIS_URL: 'redis://cache',
+      MASTER_KEY: server.MASTER_KEY,
+    });
     expect(config.mode).toBe('server');
   });
 
@@ -92,17 +130,17 @@ describe('loadConfig', () => {
   });
 
   it('rejects a DATABASE_URL that is not a postgres URL', () => {
-    const error = configError({ DATABASE_URL: 'mysql://u:p@h/db', REDIS_URL: server.REDIS_URL });
+    const error = configError({ ...server, DATABASE_URL: 'mysql://u:p@h/db' });
     expect(error.issues.map((issue) => issue.variable)).toEqual(['DATABASE_URL']);
   });
 
   it('rejects a REDIS_URL that is not a redis URL', () => {
-    const error = configError({ DATABASE_URL: server.DATABASE_URL, REDIS_URL: 'http://cache' });
+    const error = configError({ ...server, REDIS_URL: 'http://cache' });
     expect(error.issues.map((issue) => issue.variable)).toEqual(['REDIS_URL']);
   });
 
   it('requires REDIS_URL in server mode', () => {
-    const error = configError({ DATABASE_URL: server.DATABASE_URL });
+    const error = configError({ DATABASE_URL: server.DATABASE_URL, MASTER_KEY: server.MASTER_KEY });
     expect(error.issues).toEqual([
       { variable: 'REDIS_URL', expected: expect.stringContaining('required in server mode') },
     ]);
@@ -129,10 +167,21 @@ describe('loadConfig', () => {
       'DATABASE_URL',
       'REDIS_URL',
       'LOG_LEVEL',
+      'MASTER_KEY',
       'CORS_ORIGINS',
     ]);
-    expect(error.message.split('\n')).toHaveLength(1 + 6);
+    expect(error.message.split('\n')).toHaveLength(1 + 7);
     expect(error.name).toBe('ConfigError');
+  });
+
+  it('requires MASTER_KEY in server mode and checks its form', () => {
+    const { MASTER_KEY: _omitted, ...withoutKey } = server;
+    expect(configError(withoutKey).issues).toEqual([
+      { variable: 'MASTER_KEY', expected: expect.stringContaining('required in server mode') },
+    ]);
+    expect(configError({ ...server, MASTER_KEY: 'abc' }).issues.map((issue) => issue.variable)).toEqual([
+      'MASTER_KEY',
+    ]);
   });
 
   it('never puts a value in the message', () => {

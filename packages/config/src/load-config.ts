@@ -17,6 +17,26 @@ interface CommonConfig {
   logLevel: LogLevel;
   /** Browser origins allowed to call the API cross-origin (`scheme://host[:port]`). */
   corsOrigins: readonly string[];
+  /** Where users reach the platform (links in emails, WebAuthn origin); no trailing slash. */
+  publicUrl: string;
+  portalPort: number;
+  adminPort: number;
+  /**
+   * 32-byte key (hex) that encrypts secrets at rest (API-key secrets, TOTP seeds). Null in embedded
+   * mode when unset: the process then keeps one in DATA_DIR/secrets/master.key.
+   */
+  masterKey: Buffer | null;
+  /** smtp:// or smtps:// server for outgoing mail; null keeps mail in the outbox table only. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Whether session cookies carry `Secure` (browsers accept it on http://localhost). */
+  cookieSecure: boolean;
+  /** A session ends after this long without a request… */
+  sessionIdleMs: number;
+  /** …and after this long in any case. */
+  sessionAbsoluteMs: number;
+  /** Requests per minute one IP may make across the API (stricter limits per route on top). */
+  rateLimitIpPerMinute: number;
 }
 
 /** Everything in one process: PGlite under dataDir, in-process engine, queue and pub/sub. */
@@ -48,6 +68,16 @@ const expected = {
   DATABASE_URL: 'a postgres:// or postgresql:// URL with a host name',
   REDIS_URL: 'a redis:// or rediss:// URL with a host name',
   LOG_LEVEL: `one of ${logLevels.join(', ')}`,
+  PUBLIC_URL: 'an http:// or https:// URL without a path (e.g. https://exchange.example.com)',
+  PORTAL_PORT: 'an integer from 0 to 65535',
+  ADMIN_PORT: 'an integer from 0 to 65535',
+  MASTER_KEY: '64 hexadecimal characters (32 random bytes, e.g. from `openssl rand -hex 32`)',
+  SMTP_URL: 'an smtp:// or smtps:// URL with a host name',
+  MAIL_FROM: 'a sender address, e.g. Tradeloom <no-reply@example.com>',
+  COOKIE_SECURE: 'true or false',
+  SESSION_IDLE_MINUTES: 'an integer number of minutes from 1 to 10080',
+  SESSION_ABSOLUTE_HOURS: 'an integer number of hours from 1 to 8760',
+  RATE_LIMIT_IP_PER_MINUTE: 'an integer from 1 to 1000000',
   CORS_ORIGINS:
     'a comma-separated list of origins, each scheme://host[:port] with scheme http or https and no path (e.g. https://app.example.com)',
 } as const;
@@ -68,6 +98,24 @@ function isOrigin(value: string): boolean {
   return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
 }
 
+function port(fallback: number) {
+  return z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(65_535))
+    .default(fallback);
+}
+
+function integer(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^\d{1,7}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
+}
+
 const environmentSchema = z.object({
   PORT: z
     .string()
@@ -83,6 +131,27 @@ const environmentSchema = z.object({
   DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  PUBLIC_URL: z
+    .string()
+    .refine((value) => isOrigin(value.replace(/\/$/, '')))
+    .transform((value) => value.replace(/\/$/, ''))
+    .optional(),
+  PORTAL_PORT: port(3000),
+  ADMIN_PORT: port(3001),
+  MASTER_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/)
+    .transform((value) => Buffer.from(value, 'hex'))
+    .optional(),
+  SMTP_URL: urlWithProtocols(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().regex(/@/).default('Tradeloom <no-reply@localhost>'),
+  COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .default(true),
+  SESSION_IDLE_MINUTES: integer(1, 10_080, 30),
+  SESSION_ABSOLUTE_HOURS: integer(1, 8_760, 12),
+  RATE_LIMIT_IP_PER_MINUTE: integer(1, 1_000_000, 1_200),
   CORS_ORIGINS: z
     .string()
     .transform((value) =>
@@ -135,6 +204,9 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
       `${expected.DATABASE_URL}: REDIS_URL is set, so server mode was meant; set both, or neither for embedded mode`,
     );
   }
+  if (present.DATABASE_URL !== undefined && present.MASTER_KEY === undefined) {
+    addIssue('MASTER_KEY', `${expected.MASTER_KEY}: required in server mode (every process must share it)`);
+  }
   if (!parsed.success || issues.size > 0) {
     const order = Object.keys(expected);
     throw new ConfigError(
@@ -149,6 +221,16 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     dataDir: resolve(options.cwd ?? process.cwd(), values.DATA_DIR),
     logLevel: values.LOG_LEVEL,
     corsOrigins: values.CORS_ORIGINS,
+    publicUrl: values.PUBLIC_URL ?? `http://localhost:${values.PORT === 0 ? 8080 : values.PORT}`,
+    portalPort: values.PORTAL_PORT,
+    adminPort: values.ADMIN_PORT,
+    masterKey: values.MASTER_KEY ?? null,
+    smtpUrl: values.SMTP_URL ?? null,
+    mailFrom: values.MAIL_FROM,
+    cookieSecure: values.COOKIE_SECURE,
+    sessionIdleMs: values.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: values.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    rateLimitIpPerMinute: values.RATE_LIMIT_IP_PER_MINUTE,
   };
   if (values.DATABASE_URL !== undefined && values.REDIS_URL !== undefined) {
     return { ...common, mode: 'server', databaseUrl: values.DATABASE_URL, redisUrl: values.REDIS_URL };

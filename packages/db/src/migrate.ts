@@ -10,10 +10,19 @@ export const defaultMigrationsDir = fileURLToPath(new URL('../migrations/', impo
 // Any constant works as long as every process uses the same one; this is 'tradeloom' in ASCII, truncated.
 const MIGRATIONS_LOCK_KEY = 0x7472_6164_656c_6f6fn.toString();
 
+/** A folder of migrations; a module's versions are recorded as `<module>/NNNN`. */
+export interface MigrationSource {
+  /** The owning module ('identity'); absent for the platform's own (packages/db) migrations. */
+  module?: string;
+  dir: string;
+}
+
 /** Options of `migrate`. */
 export interface MigrateOptions {
-  /** Folder of NNNN_name.sql files (default: packages/db/migrations). */
+  /** One folder of NNNN_name.sql files (default: packages/db/migrations); ignored when `sources` is set. */
   dir?: string;
+  /** Several folders, applied in the order given (the platform's first, then modules in dependency order). */
+  sources?: readonly MigrationSource[];
 }
 
 /** What one `migrate` call did. */
@@ -30,7 +39,15 @@ export interface MigrateResult {
  * several processes at once: each transaction holds a transaction-scoped advisory lock.
  */
 export async function migrate(database: Database, options: MigrateOptions = {}): Promise<MigrateResult> {
-  const files = await readMigrationFiles(options.dir ?? defaultMigrationsDir);
+  const sources = options.sources ?? [{ dir: options.dir ?? defaultMigrationsDir }];
+  const files: MigrationFile[] = [];
+  for (const source of sources) {
+    for (const file of await readMigrationFiles(source.dir)) {
+      files.push(
+        source.module === undefined ? file : { ...file, version: `${source.module}/${file.version}` },
+      );
+    }
+  }
   const scriptTransaction = getScriptTransaction(database);
   // Check every applied file before applying anything, so a tampered 0001 stops 0002 from running.
   await scriptTransaction(async (conn) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Database, DatabaseKind } from './database.js';
-import { migrate } from './migrate.js';
+import { type MigrateOptions, migrate } from './migrate.js';
 import { openDatabase } from './open-database.js';
 
 /** A database made for one test (suite), with the way to throw it away. */
@@ -16,8 +16,8 @@ export interface TestDatabase {
 
 /** Options of `createTestDatabase`. */
 export interface CreateTestDatabaseOptions {
-  /** Apply the package's migrations before returning (default false). */
-  migrate?: boolean;
+  /** Apply migrations before returning: true = the package's own; or the options of `migrate`. */
+  migrate?: boolean | MigrateOptions;
 }
 
 const ALL_MODES: readonly DatabaseKind[] = ['pglite', 'postgres'];
@@ -35,9 +35,9 @@ export async function createTestDatabase(
   options: CreateTestDatabaseOptions = {},
 ): Promise<TestDatabase> {
   const created = mode === 'pglite' ? await createPglite() : await createPostgres();
-  if (options.migrate === true) {
+  if (options.migrate !== undefined && options.migrate !== false) {
     try {
-      await migrate(created.database);
+      await migrate(created.database, options.migrate === true ? {} : options.migrate);
     } catch (error) {
       await created.drop();
       throw error;

@@ -1,8 +1,8 @@
 import type { Database } from '@tradeloom/db';
 import type { EngineHost } from '@tradeloom/engine-app';
+import type { ApiApp } from '@tradeloom/kernel';
+import { DomainError, errorBodySchema } from '@tradeloom/kernel';
 import { z } from 'zod';
-import type { ApiApp } from '../api-app.js';
-import { DomainError, errorBodySchema } from '../domain-error.js';
 
 /** What readiness needs of the engine: that it answers (a flush of the journal completes in time). */
 export type EngineProbe = Pick<EngineHost, 'flush'>;

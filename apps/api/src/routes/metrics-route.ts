@@ -1,5 +1,5 @@
+import type { ApiApp } from '@tradeloom/kernel';
 import type { Registry } from 'prom-client';
-import type { ApiApp } from '../api-app.js';
 
 /** /metrics in the Prometheus text format. Public for now: keep it off the internet at the proxy. */
 export function registerMetricsRoute(app: ApiApp, registry: Registry): void {

@@ -1,4 +1,4 @@
-import type { ApiApp } from '../api-app.js';
+import type { ApiApp } from '@tradeloom/kernel';
 
 /** Where the OpenAPI document and its page are served. */
 export const openApiPath = '/api/v1/openapi.json';

@@ -1,5 +1,5 @@
+import type { ApiApp } from '@tradeloom/kernel';
 import { z } from 'zod';
-import type { ApiApp } from '../api-app.js';
 
 /** GET /api/v1/time: the server clock, as Binance's /api/v3/time answers it, for request signing. */
 export function registerTimeRoute(app: ApiApp, now: () => number = Date.now): void {

@@ -23,7 +23,13 @@ export interface StartedApi {
 }
 
 /** Options of `startApi`: the buildApp options a test may vary. */
-export interface StartApiOptions extends Pick<BuildAppOptions, 'mount' | 'readyTimeoutMs'> {
+export interface StartApiOptions
+  extends Pick<
+    BuildAppOptions,
+    'mount' | 'readyTimeoutMs' | 'modules' | 'resolvePermissions' | 'rateLimiter'
+  > {
+  /** Environment variables for loadConfig on top of the test defaults (LOG_LEVEL, DATA_DIR, PORT). */
+  env?: Record<string, string>;
   /** 'host' (default) opens a real EngineHost in a temp dir; null runs without; or a stand-in. */
   engine?: 'host' | BuildAppOptions['engine'];
   logLevel?: string;
@@ -48,11 +54,19 @@ export async function startApi(mode: DatabaseKind, options: StartApiOptions = {}
   let app: FastifyInstance;
   try {
     app = await buildApp({
-      config: loadConfig({ LOG_LEVEL: options.logLevel ?? 'info', DATA_DIR: dataDir, PORT: '0' }),
+      config: loadConfig({
+        LOG_LEVEL: options.logLevel ?? 'info',
+        DATA_DIR: dataDir,
+        PORT: '0',
+        ...options.env,
+      }),
       database: test.database,
       engine,
       logDestination: { write: (line: string) => void lines.push(line) },
       ...(options.mount === undefined ? {} : { mount: options.mount }),
+      ...(options.modules === undefined ? {} : { modules: options.modules }),
+      ...(options.resolvePermissions === undefined ? {} : { resolvePermissions: options.resolvePermissions }),
+      ...(options.rateLimiter === undefined ? {} : { rateLimiter: options.rateLimiter }),
       ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
     });
   } catch (error) {
