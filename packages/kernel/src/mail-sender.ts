@@ -1,3 +1,5 @@
+import type { Queryable } from '@tradeloom/db';
+
 /** One mail to send: a template and its variables (the mail module renders and delivers it). */
 export interface MailRequest {
   to: string;
@@ -10,5 +12,6 @@ export interface MailRequest {
 
 /** How modules send mail; the mail module implements it (SMTP, or the outbox table). */
 export interface MailSender {
-  send(mail: MailRequest): Promise<void>;
+  /** Queues the mail (transactional outbox): within the caller's transaction when `within` is given. */
+  send(mail: MailRequest, within?: Queryable): Promise<void>;
 }
