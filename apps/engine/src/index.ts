@@ -1,4 +1,5 @@
 export { EngineClient } from './client.js';
+export { type EngineGateway, localEngineGateway } from './engine-gateway.js';
 export type { EngineHostOptions, RecoveryReport, ResultListener } from './engine-host.js';
 export { EngineHost } from './engine-host.js';
 export type { Query } from './protocol.js';

@@ -1,4 +1,5 @@
 // Read-only views of the engine state for operators and the demo (status, book depth, balances).
+import { stateHash } from '@tradeloom/engine';
 import type { EngineHost } from './engine-host.js';
 import type { Query } from './protocol.js';
 
@@ -47,6 +48,8 @@ export function runQuery(host: EngineHost, query: Query): unknown {
       }
       return rows;
     }
+    case 'stateHash':
+      return stateHash(engine);
     default:
       throw new Error('unknown query');
   }
