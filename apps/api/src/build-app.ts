@@ -46,6 +46,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     loggerInstance: logger,
     // Fastify would adopt any incoming id verbatim; ours validates it first (ids end up in logs).
     requestIdHeader: false,
+    // Behind N proxies the client IP (rate limits, audit, allow-lists) is N hops back in X-Forwarded-For.
+    trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     genReqId: requestIdOf,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
   }).withTypeProvider();

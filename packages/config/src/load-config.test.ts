@@ -32,6 +32,7 @@ const defaults = {
   sessionIdleMs: 30 * 60_000,
   sessionAbsoluteMs: 12 * 3_600_000,
   rateLimitIpPerMinute: 1_200,
+  trustProxyHops: 0,
 };
 
 describe('loadConfig', () => {
@@ -77,6 +78,8 @@ describe('loadConfig', () => {
       SESSION_IDLE_MINUTES: '15',
       SESSION_ABSOLUTE_HOURS: '8',
       RATE_LIMIT_IP_PER_MINUTE: '600',
+      TRUST_PROXY_HOPS: '1',
+      ENGINE_ADDRESS: '7070',
     });
     expect(config).toEqual({
       mode: 'server',
@@ -97,6 +100,8 @@ describe('loadConfig', () => {
       sessionIdleMs: 15 * 60_000,
       sessionAbsoluteMs: 8 * 3_600_000,
       rateLimitIpPerMinute: 600,
+      trustProxyHops: 1,
+      engineAddress: 7070,
     });
   });
 

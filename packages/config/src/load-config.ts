@@ -37,6 +37,8 @@ interface CommonConfig {
   sessionAbsoluteMs: number;
   /** Requests per minute one IP may make across the API (stricter limits per route on top). */
   rateLimitIpPerMinute: number;
+  /** Proxies in front whose X-Forwarded-For is trusted for the client IP (0 = none). */
+  trustProxyHops: number;
 }
 
 /** Everything in one process: PGlite under dataDir, in-process engine, queue and pub/sub. */
@@ -51,6 +53,8 @@ export interface ServerConfig extends CommonConfig {
   mode: 'server';
   databaseUrl: string;
   redisUrl: string;
+  /** Where the engine process listens: a Unix socket path, or a TCP port on loopback. */
+  engineAddress: string | number;
 }
 
 /** The validated configuration of a Tradeloom process. */
@@ -78,6 +82,8 @@ const expected = {
   SESSION_IDLE_MINUTES: 'an integer number of minutes from 1 to 10080',
   SESSION_ABSOLUTE_HOURS: 'an integer number of hours from 1 to 8760',
   RATE_LIMIT_IP_PER_MINUTE: 'an integer from 1 to 1000000',
+  TRUST_PROXY_HOPS: 'an integer from 0 to 10',
+  ENGINE_ADDRESS: 'a Unix socket path, or a TCP port number on 127.0.0.1',
   CORS_ORIGINS:
     'a comma-separated list of origins, each scheme://host[:port] with scheme http or https and no path (e.g. https://app.example.com)',
 } as const;
@@ -152,6 +158,12 @@ const environmentSchema = z.object({
   SESSION_IDLE_MINUTES: integer(1, 10_080, 30),
   SESSION_ABSOLUTE_HOURS: integer(1, 8_760, 12),
   RATE_LIMIT_IP_PER_MINUTE: integer(1, 1_000_000, 1_200),
+  TRUST_PROXY_HOPS: integer(0, 10, 0),
+  ENGINE_ADDRESS: z
+    .string()
+    .regex(/^(\d{1,5}|[^\s]+)$/)
+    .transform((value) => (/^\d+$/.test(value) ? Number(value) : value))
+    .optional(),
   CORS_ORIGINS: z
     .string()
     .transform((value) =>
@@ -231,9 +243,21 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     sessionIdleMs: values.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: values.SESSION_ABSOLUTE_HOURS * 3_600_000,
     rateLimitIpPerMinute: values.RATE_LIMIT_IP_PER_MINUTE,
+    trustProxyHops: values.TRUST_PROXY_HOPS,
   };
   if (values.DATABASE_URL !== undefined && values.REDIS_URL !== undefined) {
-    return { ...common, mode: 'server', databaseUrl: values.DATABASE_URL, redisUrl: values.REDIS_URL };
+    return {
+      ...common,
+      mode: 'server',
+      databaseUrl: values.DATABASE_URL,
+      redisUrl: values.REDIS_URL,
+      engineAddress:
+        values.ENGINE_ADDRESS === undefined
+          ? resolve(common.dataDir, 'engine.sock')
+          : typeof values.ENGINE_ADDRESS === 'number'
+            ? values.ENGINE_ADDRESS
+            : resolve(options.cwd ?? process.cwd(), values.ENGINE_ADDRESS),
+    };
   }
   return { ...common, mode: 'embedded', databaseUrl: null, redisUrl: null };
 }
