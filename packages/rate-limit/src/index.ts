@@ -1,0 +1,5 @@
+export {
+  createRateLimiter,
+  type RateLimiterOptions,
+  type TradeloomRateLimiter,
+} from './create-rate-limiter.js';
