@@ -8,6 +8,7 @@ import {
   type RateRule,
 } from '@tradeloom/kernel';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { registerRawBodyParsers } from './raw-body.js';
 
 /** The permissions a user's roles grant (the access module answers it). */
 export type PermissionResolver = (userId: string) => Promise<ReadonlySet<string>>;
@@ -25,20 +26,27 @@ export interface AccessPipelineOptions {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Per request, in order: who is calling (authenticators), the rate limits, the route's permission,
- * the API-key scope and, for cookie sessions, the CSRF token. Everything fails closed.
+ * Per request, in order: the per-IP rate limit (before the body is read), then, once the body is
+ * parsed: who is calling (authenticators), the other rate limits, the route's permission, the
+ * API-key scope and, for cookie sessions, the CSRF token. Everything fails closed.
  */
 export function registerAccessPipeline(app: FastifyInstance, options: AccessPipelineOptions): void {
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request, reply) => {
+  registerRawBodyParsers(app);
+  const limiter = options.rateLimiter;
+  if (limiter !== null) {
+    app.addHook('onRequest', async (request) => {
+      if (request.is404) return;
+      const decision = await limiter.consume('ip', request.ip, options.ipRule);
+      if (!decision.allowed) throw rateLimited(decision.retryAfterMs);
+    });
+  }
+  // preValidation, not onRequest: signed API-key requests are verified over their body, which
+  // Fastify reads between the two. Body parsing errors (bad JSON, 413, 415) thus answer first.
+  app.addHook('preValidation', async (request, reply) => {
     if (request.is404) return;
     const config = request.routeOptions.config;
     const permission = config.permission;
-    const limiter = options.rateLimiter;
-    if (limiter !== null) {
-      const decision = await limiter.consume('ip', request.ip, options.ipRule);
-      if (!decision.allowed) throw rateLimited(decision.retryAfterMs);
-    }
 
     const authentication = await authenticate(request, options.authenticators, permission === 'public');
     if (authentication !== null) {

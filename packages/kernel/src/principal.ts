@@ -42,5 +42,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who sent the request; null on a public route called anonymously. */
     principal: import('./principal.js').Principal | null;
+    /**
+     * The body exactly as received, for signature checks (signed API-key requests): set for JSON
+     * and form bodies, null when the request has none.
+     */
+    rawBody: string | null;
   }
 }
