@@ -15,6 +15,12 @@ function whenAndWhere(time: string | undefined, ip: string | undefined): string 
   return parts.filter((part) => part !== '').join('\n');
 }
 
+function deviceDetails(device: string, location: string | undefined, time: string, ip: string): string {
+  return [`Device: ${device}`, location === undefined ? '' : `Location: ${location}`, whenAndWhere(time, ip)]
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
 function paragraphs(...lines: string[]): string {
   return lines
     .filter((line) => line !== '')
@@ -85,9 +91,7 @@ export const loginNewDeviceTemplate = defineMailTemplate({
       hello(v.displayName),
       '',
       'Your account was signed in to from a new device.',
-      `Device: ${v.device}`,
-      v.location === undefined ? '' : `Location: ${v.location}`,
-      whenAndWhere(v.time, v.ip),
+      deviceDetails(v.device, v.location, v.time, v.ip),
       '',
       NOT_YOU,
     ].join('\n'),
@@ -95,13 +99,7 @@ export const loginNewDeviceTemplate = defineMailTemplate({
     paragraphs(
       hello(v.displayName),
       'Your account was signed in to from a new device.',
-      [
-        `Device: ${v.device}`,
-        v.location === undefined ? '' : `Location: ${v.location}`,
-        whenAndWhere(v.time, v.ip),
-      ]
-        .filter((line) => line !== '')
-        .join('\n'),
+      deviceDetails(v.device, v.location, v.time, v.ip),
       NOT_YOU,
     ),
 });
