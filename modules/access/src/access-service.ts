@@ -12,7 +12,6 @@ import {
   catalogOf,
   expandPermissions,
   type PermissionCatalog,
-  unknownPermissions,
 } from './permission-catalog.js';
 import {
   countHolders,
@@ -27,6 +26,7 @@ import {
   rolePermissionsOf,
   updateRoleRow,
 } from './role-repository.js';
+import { checkDescription, checkPermissionEntries, checkRoleName, isOperatorActor } from './role-rules.js';
 import { SUPER_ADMIN, SYSTEM_ROLES } from './system-roles.js';
 import { type AuditVerification, VERIFY_BATCH_SIZE_MAX, verifyAuditChain } from './verify-audit-chain.js';
 
@@ -94,18 +94,6 @@ export interface AccessServiceOptions {
   permissionCacheTtlMs?: number;
 }
 
-const ROLE_NAME = /^[a-z][a-z0-9_]{1,39}$/;
-const DESCRIPTION_LENGTH_MAX = 500;
-const ROLE_PERMISSIONS_MAX = 200;
-
-/**
- * Actors that are the operator rather than a signed-in user (the CLI, start-up tasks): they may grant
- * anything. Every other actor is taken to be a user id and may only hand out what it holds itself.
- */
-export function isOperatorActor(actor: string): boolean {
-  return actor === 'system' || actor.startsWith('cli:');
-}
-
 /** Builds the access service: roles, permission resolution and the audit log. */
 export function createAccessService(options: AccessServiceOptions): AccessService {
   const { database, clock } = options;
@@ -155,32 +143,10 @@ export function createAccessService(options: AccessServiceOptions): AccessServic
 
   const requireRole = async (db: Queryable, name: string): Promise<RoleRow> => {
     const role = await findRole(db, name);
-    if (role === undefined)
+    if (role === undefined) {
       throw new DomainError('ACCESS_ROLE_NOT_FOUND', `No role '${name}'`, { role: name });
+    }
     return role;
-  };
-
-  const checkPermissionEntries = (entries: readonly string[], current: PermissionCatalog): string[] => {
-    const unique = [...new Set(entries)].sort();
-    const unknown = unknownPermissions(unique, current);
-    if (unknown.length > 0) {
-      throw new DomainError('ACCESS_UNKNOWN_PERMISSION', `Unknown permission: ${unknown.join(', ')}`, {
-        unknown,
-      });
-    }
-    if (unique.length > ROLE_PERMISSIONS_MAX) {
-      throw new DomainError('ACCESS_ROLE_INVALID', `A role holds at most ${ROLE_PERMISSIONS_MAX} entries`);
-    }
-    return unique;
-  };
-
-  const checkDescription = (description: string): void => {
-    if (description.length > DESCRIPTION_LENGTH_MAX) {
-      throw new DomainError(
-        'ACCESS_ROLE_INVALID',
-        `A description holds at most ${DESCRIPTION_LENGTH_MAX} characters`,
-      );
-    }
   };
 
   /** Runs a role change serialised with every other role change and audit append (one lock order). */
@@ -315,12 +281,7 @@ export function createAccessService(options: AccessServiceOptions): AccessServic
     },
 
     async createRole(input, actor, ip) {
-      if (!ROLE_NAME.test(input.name)) {
-        throw new DomainError(
-          'ACCESS_ROLE_INVALID',
-          'A role name is 2-40 characters: a-z first, then a-z, 0-9 or _',
-        );
-      }
+      checkRoleName(input.name);
       const description = input.description ?? '';
       checkDescription(description);
       const current = catalog();

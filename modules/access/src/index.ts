@@ -45,17 +45,17 @@ export {
   PERMISSION_ADMIN_AUDIT,
   PERMISSION_ADMIN_ROLES,
 } from './access-permissions.js';
-export {
-  type AccessService,
-  type AccessServiceOptions,
-  isOperatorActor,
-  type NewRole,
-  type Role,
-  type RoleChange,
+export type {
+  AccessService,
+  AccessServiceOptions,
+  NewRole,
+  Role,
+  RoleChange,
 } from './access-service.js';
 export { GENESIS_HASH } from './audit-hash.js';
 export type { AuditEntry } from './audit-row.js';
 export { ACCESS_ERRORS } from './errors.js';
 export { AUDIT_PAGE_SIZE_MAX, type AuditFilter, type AuditPage } from './list-audit-entries.js';
+export { isOperatorActor } from './role-rules.js';
 export { SUPER_ADMIN, SYSTEM_ROLES, type SystemRoleDefinition } from './system-roles.js';
 export type { AuditChainFault, AuditVerification } from './verify-audit-chain.js';
