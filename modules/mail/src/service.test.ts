@@ -165,6 +165,10 @@ describe.each(bothModes)('mail outbox on %s', (mode) => {
     await expect(mail.send(verifyMail('a@example.com\r\nBcc: eve@example.com', 't'))).rejects.toThrow(
       'malformed address',
     );
+    await expect(mail.send(verifyMail('a@example.com', 'x'.repeat(2_000)))).rejects.toThrow(
+      'verifyUrl is over 2000 characters',
+    );
+    await expect(mail.deliverPending({ limit: 501 })).rejects.toThrow('limit 501');
     expect(await countRows(test.database)).toBe(0);
   });
 

@@ -171,7 +171,12 @@ export interface MailService extends MailSender {
 }
 
 const LIMIT_DEFAULT = 50;
+/** Rows per listing page. */
 const LIMIT_MAX = 100;
+/** Rows one deliverPending call may claim (each is one SMTP conversation of up to a minute). */
+const DELIVER_LIMIT_MAX = 500;
+/** Characters of one template variable: names, links, times — never a document. */
+const VAR_LENGTH_MAX = 2_000;
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
@@ -305,6 +310,9 @@ export function createMailService(deps: MailServiceDeps): MailService {
         throw new Error(`mail: '${mail.template}' to a malformed address`);
       }
       for (const [name, value] of Object.entries(mail.vars)) {
+        if (value.length > VAR_LENGTH_MAX) {
+          throw new Error(`mail: '${mail.template}' variable ${name} is over ${VAR_LENGTH_MAX} characters`);
+        }
         // A link in our mail that leads elsewhere is how phishing looks: refuse to send one.
         if (/url$/i.test(name) && value !== publicUrl && !value.startsWith(`${publicUrl}/`)) {
           throw new Error(`mail: '${mail.template}' variable ${name} is not a link under PUBLIC_URL`);
@@ -336,7 +344,9 @@ export function createMailService(deps: MailServiceDeps): MailService {
         return counts;
       }
       const limit = options.limit ?? LIMIT_DEFAULT;
-      if (!Number.isInteger(limit) || limit < 1) throw new Error(`deliverPending: limit ${limit}`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > DELIVER_LIMIT_MAX) {
+        throw new Error(`deliverPending: limit ${limit} is not an integer from 1 to ${DELIVER_LIMIT_MAX}`);
+      }
       const claimToken = newId('clm');
       const now = clock.nowMs();
       const claimed = await claimDueRows(database, {
