@@ -1,10 +1,10 @@
-// The API process: load the configuration, open the database (migrated) and the engine, serve HTTP,
-// and shut down cleanly on SIGTERM/SIGINT.
-import { join } from 'node:path';
+// The API process (`npm start` runs it in embedded mode): load the configuration, start the platform
+// (database, engine, modules, demo seed), print where everything is, and stop cleanly on SIGTERM/SIGINT.
+import { mkdir } from 'node:fs/promises';
 import { ConfigError, loadConfig } from '@tradeloom/config';
-import { migrate, openDatabase } from '@tradeloom/db';
-import { EngineHost } from '@tradeloom/engine-app';
-import { buildApp } from './build-app.js';
+import { acquireEmbeddedLock } from './platform/embedded-lock.js';
+import type { DemoAccount } from './platform/seed-demo.js';
+import { startPlatform } from './platform/start-platform.js';
 
 const shutdownGraceMs = 10_000;
 
@@ -19,51 +19,63 @@ function loadConfigOrExit() {
 }
 
 const config = loadConfigOrExit();
-
-// Embedded: PGlite under DATA_DIR/db. Server: the PostgreSQL server at DATABASE_URL.
-const database = await openDatabase(
-  config.mode === 'server' ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') },
-);
-await migrate(database);
-
-// The engine runs in this process in both modes for now. In server mode it is meant to become its own
-// process (apps/engine) reached over its socket protocol; REDIS_URL is validated but not used yet.
-const engine = await EngineHost.open({ dataDir: config.dataDir });
-
-const app = await buildApp({ config, database, engine });
-const address = await app.listen({ port: config.port, host: config.host });
+await mkdir(config.dataDir, { recursive: true });
+const releaseLock = config.mode === 'embedded' ? await acquireEmbeddedLock(config.dataDir, 'api') : null;
+const running = await startPlatform({
+  config,
+  seedDemo: config.demoSeed,
+  // Embedded: this is the only process, so it delivers mail too. Server: apps/worker does.
+  runWorkers: config.mode === 'embedded',
+});
 const shown =
   config.host === '0.0.0.0' || config.host === '::'
-    ? address.replace(/\/\/[^:/]+|\/\/\[[^\]]+\]/, '//localhost')
-    : address;
-app.log.info(
-  { mode: config.mode, address, engineSeq: engine.durableSeq, recovery: engine.recovery },
-  'tradeloom api listening',
-);
-process.stdout.write(
-  `Tradeloom API (${config.mode} mode) on ${shown}\n  docs:    ${shown}/api/v1/docs\n  health:  ${shown}/healthz\n`,
-);
+    ? running.address.replace(/\/\/[^:/]+|\/\/\[[^\]]+\]/, '//localhost')
+    : running.address;
+running.app.log.info({ mode: config.mode, address: running.address }, 'tradeloom api listening');
+process.stdout.write(banner(shown, running.demo));
+
+function banner(url: string, demo: DemoAccount[] | null): string {
+  const lines = [
+    '',
+    `Tradeloom (${config.mode} mode) is running.`,
+    `  API:          ${url}/api/v1`,
+    `  API docs:     ${url}/api/v1/docs`,
+    `  health:       ${url}/healthz`,
+    `  portal:       http://localhost:${config.portalPort}  (not built yet)`,
+    `  admin:        http://localhost:${config.adminPort}  (not built yet)`,
+    `  data:         ${config.dataDir}`,
+  ];
+  if (running.platform.mail.holdsMail) {
+    lines.push('  mail:         no SMTP_URL: mails are kept in the outbox (GET /api/v1/admin/mail/outbox)');
+  }
+  if (demo !== null) {
+    lines.push('', 'Demo accounts (also in DATA_DIR/demo-credentials.json):');
+    for (const account of demo)
+      lines.push(`  ${account.role.padEnd(11)} ${account.email.padEnd(26)} ${account.password}`);
+    lines.push('  markets BTCUSDT and ETHUSDT with a ladder of orders; both traders are funded.');
+  }
+  lines.push('', 'Ctrl-C to stop.', '');
+  return lines.join('\n');
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  app.log.info({ signal }, 'shutting down');
+  running.app.log.info({ signal }, 'shutting down');
   // A stuck close must not keep the process alive forever; a supervisor restarts it anyway.
   const force = setTimeout(() => {
-    app.log.error('shutdown timed out; exiting');
+    running.app.log.error('shutdown timed out; exiting');
     process.exit(1);
   }, shutdownGraceMs);
   force.unref();
   try {
-    // Stop accepting, let in-flight requests finish; then the engine (acknowledges what is pending),
-    // then the database the requests used.
-    await app.close();
-    await engine.close();
-    await database.close();
+    // The HTTP server first (in-flight requests finish), then the engine, the modules, the database.
+    await running.stop();
+    await releaseLock?.();
     process.exit(0);
   } catch (error) {
-    app.log.error({ err: error }, 'shutdown failed');
+    running.app.log.error({ err: error }, 'shutdown failed');
     process.exit(1);
   }
 }

@@ -33,6 +33,7 @@ const defaults = {
   sessionAbsoluteMs: 12 * 3_600_000,
   rateLimitIpPerMinute: 1_200,
   trustProxyHops: 0,
+  demoSeed: true,
 };
 
 describe('loadConfig', () => {
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
       RATE_LIMIT_IP_PER_MINUTE: '600',
       TRUST_PROXY_HOPS: '1',
       ENGINE_ADDRESS: '7070',
+      DEMO_SEED: 'true',
     });
     expect(config).toEqual({
       mode: 'server',
@@ -102,6 +104,7 @@ describe('loadConfig', () => {
       rateLimitIpPerMinute: 600,
       trustProxyHops: 1,
       engineAddress: 7070,
+      demoSeed: true,
     });
   });
 
@@ -112,6 +115,8 @@ describe('loadConfig', () => {
       MASTER_KEY: server.MASTER_KEY,
     });
     expect(config.mode).toBe('server');
+    // Opt-in on a server: a printed demo password must not reach production by default.
+    expect(config.demoSeed).toBe(false);
   });
 
   it.each([

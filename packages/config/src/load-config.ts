@@ -39,6 +39,8 @@ interface CommonConfig {
   rateLimitIpPerMinute: number;
   /** Proxies in front whose X-Forwarded-For is trusted for the client IP (0 = none). */
   trustProxyHops: number;
+  /** Seed the demo (admin, traders, markets, liquidity) into an empty database at start. */
+  demoSeed: boolean;
 }
 
 /** Everything in one process: PGlite under dataDir, in-process engine, queue and pub/sub. */
@@ -83,6 +85,7 @@ const expected = {
   SESSION_ABSOLUTE_HOURS: 'an integer number of hours from 1 to 8760',
   RATE_LIMIT_IP_PER_MINUTE: 'an integer from 1 to 1000000',
   TRUST_PROXY_HOPS: 'an integer from 0 to 10',
+  DEMO_SEED: 'true or false',
   ENGINE_ADDRESS: 'a Unix socket path, or a TCP port number on 127.0.0.1',
   CORS_ORIGINS:
     'a comma-separated list of origins, each scheme://host[:port] with scheme http or https and no path (e.g. https://app.example.com)',
@@ -159,6 +162,10 @@ const environmentSchema = z.object({
   SESSION_ABSOLUTE_HOURS: integer(1, 8_760, 12),
   RATE_LIMIT_IP_PER_MINUTE: integer(1, 1_000_000, 1_200),
   TRUST_PROXY_HOPS: integer(0, 10, 0),
+  DEMO_SEED: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
   ENGINE_ADDRESS: z
     .string()
     .regex(/^(\d{1,5}|[^\s]+)$/)
@@ -244,6 +251,8 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     sessionAbsoluteMs: values.SESSION_ABSOLUTE_HOURS * 3_600_000,
     rateLimitIpPerMinute: values.RATE_LIMIT_IP_PER_MINUTE,
     trustProxyHops: values.TRUST_PROXY_HOPS,
+    // A demo admin with a printed password has no place on a production server: opt-in there.
+    demoSeed: values.DEMO_SEED ?? values.DATABASE_URL === undefined,
   };
   if (values.DATABASE_URL !== undefined && values.REDIS_URL !== undefined) {
     return {

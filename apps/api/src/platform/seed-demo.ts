@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '@tradeloom/config';
+import type { EngineGateway } from '@tradeloom/engine-app';
+import type { Platform } from './compose-platform.js';
+import { seedDemoEngine } from './seed-demo-engine.js';
+
+/** One demo account as printed at start-up. */
+export interface DemoAccount {
+  role: 'super_admin' | 'trader';
+  email: string;
+  password: string;
+  userId: string;
+}
+
+const DEMO_FILE = 'demo-credentials.json';
+
+/**
+ * On an empty database: an admin (super_admin) and two traders with random passwords (written to
+ * DATA_DIR/demo-credentials.json, mode 0600, so every start can print them), the engine's demo
+ * assets and markets, the traders funded and a ladder of orders. Returns the accounts, or null when
+ * the database already had users and no demo file exists.
+ */
+export async function seedDemo(
+  config: Config,
+  platform: Platform,
+  engine: EngineGateway,
+  nowMs: number,
+): Promise<DemoAccount[] | null> {
+  const file = join(config.dataDir, DEMO_FILE);
+  const { rows } = await platform.database.query('SELECT count(*)::int AS n FROM users');
+  if (Number(rows[0]?.n ?? 0) > 0) {
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as DemoAccount[];
+    } catch {
+      return null;
+    }
+  }
+  const password = () => `demo-${randomBytes(9).toString('base64url')}`;
+  const accounts: DemoAccount[] = [];
+  const specs: [DemoAccount['role'], string, string][] = [
+    ['super_admin', 'admin@tradeloom.local', 'Demo Admin'],
+    ['trader', 'trader1@tradeloom.local', 'Demo Trader One'],
+    ['trader', 'trader2@tradeloom.local', 'Demo Trader Two'],
+  ];
+  for (const [role, email, displayName] of specs) {
+    const secret = password();
+    const user = await platform.identity.createUser(
+      { email, password: secret, emailVerified: true, displayName },
+      'system',
+    );
+    if (role === 'super_admin') await platform.access.assignRole(user.id, 'super_admin', 'system');
+    accounts.push({ role, email, password: secret, userId: user.id });
+  }
+  const traders: number[] = [];
+  for (const account of accounts) {
+    if (account.role === 'trader') traders.push(await platform.wallet.engineAccountOf(account.userId));
+  }
+  await seedDemoEngine(engine, traders, nowMs);
+  await writeFile(file, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
+  return accounts;
+}

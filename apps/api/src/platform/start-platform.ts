@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import type { Config } from '@tradeloom/config';
+import { type Database, migrate, openDatabase } from '@tradeloom/db';
+import { EngineClient, type EngineGateway, EngineHost, localEngineGateway } from '@tradeloom/engine-app';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { buildApp } from '../build-app.js';
+import { composePlatform, type Platform } from './compose-platform.js';
+import { loadMasterKey } from './master-key.js';
+import { type DemoAccount, seedDemo } from './seed-demo.js';
+
+/** Options of `startPlatform`. */
+export interface StartPlatformOptions {
+  config: Config;
+  logDestination?: DestinationStream;
+  /** Seed the demo on an empty database (npm start). */
+  seedDemo?: boolean;
+  /** Run background loops (mail delivery) in this process: embedded mode, or one server-mode worker. */
+  runWorkers?: boolean;
+  redisKeyPrefix?: string;
+}
+
+/** A running API process and everything it opened. */
+export interface RunningPlatform {
+  app: FastifyInstance;
+  /** http://host:port it listens on. */
+  address: string;
+  platform: Platform;
+  database: Database;
+  engine: EngineGateway;
+  /** The engine hosted in this process (embedded mode), else null. */
+  engineHost: EngineHost | null;
+  demo: DemoAccount[] | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the database (migrated), the engine (in-process when embedded, the engine process over its
+ * socket in server mode) and the modules, seeds the demo if asked, and starts serving HTTP.
+ */
+export async function startPlatform(options: StartPlatformOptions): Promise<RunningPlatform> {
+  const { config } = options;
+  const database = await openDatabase(
+    config.mode === 'server' ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') },
+  );
+  const cleanups: (() => Promise<void>)[] = [() => database.close()];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    const masterKey = await loadMasterKey(config);
+    const platform = composePlatform({
+      config,
+      database,
+      masterKey,
+      ...(options.redisKeyPrefix === undefined ? {} : { redisKeyPrefix: options.redisKeyPrefix }),
+    });
+    cleanups.push(() => platform.close());
+    await migrate(database, { sources: platform.migrationSources });
+    await platform.access.ensureSystemRoles();
+
+    let engineHost: EngineHost | null = null;
+    let engine: EngineGateway;
+    if (config.mode === 'embedded') {
+      const host = await EngineHost.open({ dataDir: config.dataDir });
+      engineHost = host;
+      cleanups.push(() => host.close());
+      engine = localEngineGateway(host);
+    } else {
+      const client = await EngineClient.connect(config.engineAddress);
+      cleanups.push(async () => client.close());
+      engine = client;
+    }
+
+    const demo = options.seedDemo === true ? await seedDemo(config, platform, engine, Date.now()) : null;
+    if (options.runWorkers === true) {
+      const loop = platform.mail.startDeliveryLoop({ intervalMs: 2_000 });
+      cleanups.push(() => loop.stop());
+    }
+    const app = await buildApp({
+      config,
+      database,
+      // Readiness asks the engine a question: in-process it is a flush of the journal.
+      engine: engineHost ?? { flush: () => engine.query({ query: 'status' }).then(() => undefined) },
+      modules: platform.modules,
+      resolvePermissions: platform.resolvePermissions,
+      rateLimiter: platform.rateLimiter,
+      ...(options.logDestination === undefined ? {} : { logDestination: options.logDestination }),
+    });
+    // Last in, first out: the HTTP server stops before what its requests use.
+    cleanups.push(() => app.close());
+    const address = await app.listen({ port: config.port, host: config.host });
+    return { app, address, platform, database, engine, engineHost, demo, stop: cleanUp };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
