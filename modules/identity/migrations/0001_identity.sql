@@ -102,6 +102,7 @@ CREATE TABLE known_devices (
 -- What the user sees as their login history (successes and failures against their account).
 CREATE TABLE login_events (
   id text PRIMARY KEY,                                   -- lgn_…
+  seq bigint GENERATED ALWAYS AS IDENTITY,               -- insertion order, for events of the same instant
   user_id text NOT NULL REFERENCES users (id),
   outcome text NOT NULL,                                 -- success, wrong_password, wrong_second_factor, locked, blocked, second_factor_required
   method text NOT NULL,                                  -- password, totp, recovery_code
@@ -110,4 +111,4 @@ CREATE TABLE login_events (
   device_label text,
   created_at timestamptz NOT NULL
 );
-CREATE INDEX login_events_user ON login_events (user_id, created_at);
+CREATE INDEX login_events_user ON login_events (user_id, created_at, seq);

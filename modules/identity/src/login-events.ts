@@ -56,7 +56,7 @@ export async function listLoginEvents(
 ): Promise<LoginEvent[]> {
   const { rows } = await context.database.query(
     `SELECT id, outcome, method, ip, device_label, created_at FROM login_events
-     WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+     WHERE user_id = $1 ORDER BY created_at DESC, seq DESC LIMIT $2`,
     [userId, limit],
   );
   return rows.map((row) => ({
