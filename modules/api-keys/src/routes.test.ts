@@ -280,6 +280,17 @@ describe.each(bothModes)('api-key routes on %s', (mode) => {
     expect(await bed.access.verifyAuditChain()).toMatchObject({ ok: true });
   });
 
+  it('the routes are in the OpenAPI document', async () => {
+    const response = await fetch(`${bed.api.url}/api/v1/openapi.json`);
+    expect(response.status).toBe(200);
+    const paths = ((await response.json()) as { paths: Record<string, Record<string, unknown>> }).paths;
+    expect(Object.keys(paths['/api/v1/account/api-keys'] ?? {}).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(paths['/api/v1/account/api-keys/{id}'] ?? {})).toEqual(['delete']);
+    expect(paths['/api/v1/account/api-keys/whoami']).toHaveProperty('get');
+    expect(Object.keys(paths['/api/v1/admin/api-keys'] ?? {})).toEqual(['get']);
+    expect(Object.keys(paths['/api/v1/admin/api-keys/{id}'] ?? {})).toEqual(['delete']);
+  });
+
   it('the logs of this run hold no secret and no signature', () => {
     const logs = bed.api.logText();
     expect(logs).toContain('/api/v1/account/api-keys/whoami');
