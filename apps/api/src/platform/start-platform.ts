@@ -1,12 +1,12 @@
-import { join } from 'node:path';
 import type { Config } from '@tradeloom/config';
-import { type Database, migrate, openDatabase } from '@tradeloom/db';
+import { type Database, migrate } from '@tradeloom/db';
 import { EngineClient, type EngineGateway, EngineHost, localEngineGateway } from '@tradeloom/engine-app';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from '../build-app.js';
 import { composePlatform, type Platform } from './compose-platform.js';
 import { loadMasterKey } from './master-key.js';
+import { openPlatformDatabase } from './open-platform-database.js';
 import { type DemoAccount, seedDemo } from './seed-demo.js';
 
 /** Options of `startPlatform`. */
@@ -40,9 +40,7 @@ export interface RunningPlatform {
  */
 export async function startPlatform(options: StartPlatformOptions): Promise<RunningPlatform> {
   const { config } = options;
-  const database = await openDatabase(
-    config.mode === 'server' ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') },
-  );
+  const database = await openPlatformDatabase(config);
   const cleanups: (() => Promise<void>)[] = [() => database.close()];
   const cleanUp = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
