@@ -148,22 +148,18 @@ describe.each(bothModes)('TOTP on %s', (mode) => {
 
     // The same code with a fresh pending login: refused, it was used (replay).
     const replayLogin = await login(h.browser(), 'two@example.com');
-    const replay = await h
-      .browser()
-      .json('POST', '/api/v1/auth/login/second-factor', {
-        pendingToken: replayLogin.body.pendingToken,
-        code,
-      });
+    const replay = await h.browser().json('POST', '/api/v1/auth/login/second-factor', {
+      pendingToken: replayLogin.body.pendingToken,
+      code,
+    });
     expect(replay.status).toBe(403);
     expect(replay.body).toMatchObject({ code: 'IDENTITY_SECOND_FACTOR_INVALID' });
     // So is the code of an earlier time step, although it is still inside the drift window.
     const earlier = await generate({ secret: device.secret, epoch: (totpStepAt(h.clock.nowMs()) - 1) * 30 });
-    const earlierAnswer = await h
-      .browser()
-      .json('POST', '/api/v1/auth/login/second-factor', {
-        pendingToken: replayLogin.body.pendingToken,
-        code: earlier,
-      });
+    const earlierAnswer = await h.browser().json('POST', '/api/v1/auth/login/second-factor', {
+      pendingToken: replayLogin.body.pendingToken,
+      code: earlier,
+    });
     expect(earlierAnswer.body).toMatchObject({ code: 'IDENTITY_SECOND_FACTOR_INVALID' });
     h.clock.advance(30_000);
     const next = await h.browser().json('POST', '/api/v1/auth/login/second-factor', {
