@@ -1,5 +1,5 @@
 import { type AccessService, createAccessModule } from '@tradeloom/access';
-import { type ApiKeysService, createApiKeysModule } from '@tradeloom/api-keys';
+import { type ApiKeysService, createApiKeysModule, rateLimiterReplayGuard } from '@tradeloom/api-keys';
 import type { Config } from '@tradeloom/config';
 import { type Database, defaultMigrationsDir, type MigrationSource } from '@tradeloom/db';
 import { createIdentityModule, type IdentityService } from '@tradeloom/identity';
@@ -84,6 +84,11 @@ export function composePlatform(deps: PlatformDeps): Platform {
     secretKey: masterKey,
     audit: access.service.audit,
     secondFactor: identity.service,
+    // Several API processes must share the signatures they have seen, or a replay sent to another
+    // process would pass: the Redis-backed limiter's store holds them in server mode.
+    ...(config.mode === 'server' && rateLimiter !== null
+      ? { replayGuard: rateLimiterReplayGuard(rateLimiter) }
+      : {}),
   });
   const wallet = createWalletModule({ database });
   modules.push(apiKeys.module, identity.module, access.module, mail.module, wallet.module);
