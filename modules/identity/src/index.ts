@@ -7,6 +7,7 @@ import { registerIdentityMailTemplates } from './mail-templates.js';
 import { createMemoryRateLimiter } from './memory-rate-limiter.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
+import { refuseNonJsonBodies } from './routes/route-support.js';
 import { registerTwoFactorRoutes } from './routes/two-factor-routes.js';
 import { deriveSecretKeys } from './secret-keys.js';
 import { createIdentityService, type IdentityService } from './service.js';
@@ -78,6 +79,7 @@ export function createIdentityModule(deps: IdentityDeps): {
     migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
     authenticators: [createSessionAuthenticator(context)],
     routes: (app) => {
+      app.addHook('onRequest', refuseNonJsonBodies);
       registerAuthRoutes(app, service, deps.config);
       registerAccountRoutes(app, service, deps.config);
       registerTwoFactorRoutes(app, service, deps.config);

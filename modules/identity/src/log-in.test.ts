@@ -84,6 +84,23 @@ describe.each(bothModes)('login and sessions on %s', (mode) => {
     expect((await old.json('GET', '/api/v1/auth/session')).status).toBe(401);
   });
 
+  it('refuses a cross-site form post to login (no login CSRF through form bodies)', async () => {
+    await h.identity.createUser({ email: 'form@example.com', password });
+    const response = await fetch(`${h.api.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      body: new URLSearchParams({ email: 'form@example.com', password }).toString(),
+    });
+    expect(response.status).toBe(415);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    const text = await fetch(`${h.api.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ email: 'form@example.com', password }),
+    });
+    expect(text.status).toBe(415);
+  });
+
   it('refuses unsafe requests of a cookie session without the CSRF header', async () => {
     await h.identity.createUser({ email: 'csrf@example.com', password });
     const browser = h.browser();

@@ -100,12 +100,10 @@ describe.each(bothModes)('password reset on %s', (mode) => {
   it('lifts a lockout', async () => {
     await h.identity.createUser({ email: 'locked@example.com', password });
     for (let attempt = 0; attempt < 5; attempt++) {
-      await h
-        .browser()
-        .json('POST', '/api/v1/auth/login', {
-          email: 'locked@example.com',
-          password: `wrong guess ${attempt}!`,
-        });
+      await h.browser().json('POST', '/api/v1/auth/login', {
+        email: 'locked@example.com',
+        password: `wrong guess ${attempt}!`,
+      });
     }
     const locked = await h
       .browser()

@@ -43,6 +43,8 @@ export interface HarnessOptions {
   sessionIdleMs?: number;
   sessionAbsoluteMs?: number;
   logLevel?: string;
+  /** The master key (default: random); a second identity instance over the same tables needs it. */
+  secretKey?: Buffer;
 }
 
 /** Starts identity + access + mail over a fresh database of `mode`, with a SettableClock at now. */
@@ -84,7 +86,7 @@ export async function startIdentityHarness(
     mail: mail.service,
     audit: access.service.audit,
     rateLimiter: options.rateLimiter ?? null,
-    secretKey: randomBytes(32),
+    secretKey: options.secretKey ?? randomBytes(32),
     onUserCreated: async (userId, within) => {
       await access.service.assignRole(userId, 'user', 'system', undefined, within);
     },

@@ -126,3 +126,18 @@ export const errorResponses = {
   403: errorBodySchema,
   429: errorBodySchema,
 };
+
+/**
+ * Refuses any request body but JSON on identity's routes. The API also parses form bodies (for
+ * Binance-style signed requests), and a cross-site HTML form can post those without a CORS
+ * pre-flight: accepting them here would allow login CSRF (signing a victim into an attacker's
+ * account) and mail-bombing through the public routes.
+ */
+export async function refuseNonJsonBodies(request: FastifyRequest): Promise<void> {
+  const contentType = request.headers['content-type'];
+  if (contentType === undefined) return;
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
+  }
+}
