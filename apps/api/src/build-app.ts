@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import type { Config } from '@tradeloom/config';
 import type { Database } from '@tradeloom/db';
@@ -60,6 +61,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   registerRouteCatalog(app);
   await app.register(fastifyCookie);
+  // Only the listed origins may call with credentials; any other origin gets no CORS headers at all,
+  // so browsers refuse to hand it the response.
+  await app.register(fastifyCors, {
+    origin: [...config.corsOrigins],
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['content-type', 'x-csrf-token', 'x-mbx-apikey', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'x-mbx-used-weight-1m'],
+    maxAge: 600,
+  });
   const modules = options.modules ?? [];
   registerAccessPipeline(app, {
     authenticators: modules.flatMap((module) => module.authenticators ?? []),

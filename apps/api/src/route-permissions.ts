@@ -26,8 +26,13 @@ export function registerRouteCatalog(app: FastifyInstance): void {
   const catalog: RouteEntry[] = [];
   catalogs.set(app, catalog);
   app.addHook('onRoute', (route: RouteOptions) => {
-    const permission: unknown = route.config?.permission;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
+    // The one route we do not declare: @fastify/cors answers preflights on OPTIONS *, and a preflight
+    // carries no credentials by definition.
+    const permission: unknown =
+      route.url === '*' && methods.length === 1 && methods[0] === 'OPTIONS'
+        ? 'public'
+        : route.config?.permission;
     if (typeof permission !== 'string' || permission === '') {
       throw new Error(
         `route ${methods.join(',')} ${route.url} declares no config.permission ('public' or a permission name)`,
