@@ -159,7 +159,11 @@ describe.each(bothModes)('account routes on %s', (mode) => {
     const others = await user.browser.json('POST', '/api/v1/account/sessions/revoke-others');
     expect(others.body).toEqual({ endedSessions: 1 });
     expect((await tablet.json('GET', '/api/v1/auth/session')).status).toBe(401);
-    expect((await user.browser.json('GET', '/api/v1/auth/session')).status).toBe(200);
+    const own = await user.browser.json<{ session: { id: string } }>('GET', '/api/v1/auth/session');
+    expect(own.status).toBe(200);
+    const self = await user.browser.json('DELETE', `/api/v1/account/sessions/${own.body.session.id}`);
+    expect(self.status).toBe(200);
+    expect(user.browser.cookies.has(SESSION_COOKIE)).toBe(false);
   });
 
   it("cannot see or end another user's sessions", async () => {

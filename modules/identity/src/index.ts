@@ -37,6 +37,7 @@ export {
   PASSWORD_LENGTH_MIN,
   type PasswordRuleViolation,
 } from './password-policy.js';
+export { defaultPurgePolicy, type PurgeCounts, type PurgePolicy } from './purge-expired.js';
 export type { ReauthProof } from './reauthenticate.js';
 export type { IdentityService, OwnSession } from './service.js';
 export { DEVICE_COOKIE, SESSION_COOKIE } from './session-cookie.js';

@@ -138,7 +138,16 @@ async function assertActive(
   method: LoginMethod,
 ): Promise<void> {
   if (user.status === 'active') return;
-  await recordLoginEvent(context, context.database, { userId: user.id, outcome: 'blocked', method, request });
+  await context.database.transaction(async (tx) => {
+    await recordLoginEvent(context, tx, { userId: user.id, outcome: 'blocked', method, request });
+    await audit(context, tx, {
+      actor: 'anonymous',
+      action: 'identity.login.failed',
+      target: user.id,
+      ip: request.ip,
+      after: { reason: 'blocked' },
+    });
+  });
   throw new DomainError('IDENTITY_ACCOUNT_BLOCKED', 'This account is blocked; contact support');
 }
 

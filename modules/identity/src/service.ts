@@ -20,6 +20,7 @@ import {
 } from './manage-totp.js';
 import { normalizeEmail } from './normalize-email.js';
 import { audit } from './notify.js';
+import { type PurgeCounts, type PurgePolicy, purgeExpired } from './purge-expired.js';
 import type { ReauthProof } from './reauthenticate.js';
 import { checkSecondFactor } from './reauthenticate.js';
 import { createUser, type RegisterInput, registerUser } from './register-user.js';
@@ -125,6 +126,8 @@ export interface IdentityService {
   revokeSession(userId: string, sessionId: string, request: RequestContext): Promise<void>;
   revokeOtherSessions(userId: string, currentSessionId: string, request: RequestContext): Promise<number>;
   loginHistory(userId: string, limit: number): Promise<LoginEvent[]>;
+  /** Deletes spent tokens, ended sessions and old login history (a worker job calls it). */
+  purgeExpired(policy?: PurgePolicy): Promise<PurgeCounts>;
 }
 
 /** Builds the service over a resolved context. */
@@ -255,5 +258,6 @@ export function createIdentityService(context: IdentityContext): IdentityService
         return ended;
       }),
     loginHistory: (userId, limit) => listLoginEvents(context, userId, limit),
+    purgeExpired: (policy) => purgeExpired(context, policy),
   };
 }

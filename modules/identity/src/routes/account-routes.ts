@@ -4,6 +4,7 @@ import { antiPhishingCodeSchema } from '../anti-phishing-code.js';
 import type { IdentityConfig } from '../identity-options.js';
 import { emailSchema } from '../normalize-email.js';
 import type { IdentityService } from '../service.js';
+import { clearSessionCookie } from '../session-cookie.js';
 import {
   acceptedSchema,
   applySession,
@@ -164,9 +165,10 @@ export function registerAccountRoutes(app: ApiApp, service: IdentityService, con
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const caller = sessionCallerOf(request);
       await service.revokeSession(caller.userId, request.params.sessionId, requestContextOf(request));
+      if (request.params.sessionId === caller.sessionId) clearSessionCookie(reply, config);
       return { status: 'revoked' as const };
     },
   );
