@@ -8,25 +8,18 @@ export interface RunningWorker {
 }
 
 /**
- * The background process of server mode: delivers the mail outbox (later issues add their jobs here).
- * Several workers may run: outbox rows are claimed with SKIP LOCKED, so none is sent twice at once.
+ * The background process of server mode: runs the platform's jobs (BullMQ), such as mail delivery.
+ * Several workers may run: BullMQ hands each job to one, and outbox rows are claimed with SKIP LOCKED.
  */
-export async function runWorker(
-  config: Config,
-  options: { mailIntervalMs?: number } = {},
-): Promise<RunningWorker> {
+export async function runWorker(config: Config): Promise<RunningWorker> {
   const database = await openPlatformDatabase(config);
   try {
     const masterKey = await loadMasterKey(config);
     const platform = composePlatform({ config, database, masterKey });
     await migrate(database, { sources: platform.migrationSources });
-    const loop = platform.mail.startDeliveryLoop({
-      intervalMs: options.mailIntervalMs ?? 2_000,
-      onError: (error) => process.stderr.write(`mail delivery failed: ${String(error)}\n`),
-    });
+    await platform.jobs.start();
     return {
       stop: async () => {
-        await loop.stop();
         await platform.close();
         await database.close();
       },

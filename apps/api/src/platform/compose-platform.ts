@@ -3,10 +3,17 @@ import { type ApiKeysService, createApiKeysModule, rateLimiterReplayGuard } from
 import type { Config } from '@tradeloom/config';
 import { type Database, defaultMigrationsDir, type MigrationSource } from '@tradeloom/db';
 import { createIdentityModule, type IdentityService } from '@tradeloom/identity';
+import { createJobQueue, type JobQueue } from '@tradeloom/jobs';
 import { type Clock, type PlatformModule, type RateLimiter, systemClock } from '@tradeloom/kernel';
 import { createMailModule, type MailService } from '@tradeloom/mail';
 import { createRateLimiter } from '@tradeloom/rate-limit';
 import { createWalletModule, type WalletService } from '@tradeloom/wallet';
+import { createOperationsModule } from './operations-module.js';
+
+/** The job that delivers the mail outbox. */
+export const MAIL_DELIVERY_JOB = 'mail-deliver';
+/** The job that deletes expired identity data. */
+export const IDENTITY_PURGE_JOB = 'identity-purge';
 
 /** What the platform's modules are built from. */
 export interface PlatformDeps {
@@ -34,6 +41,8 @@ export interface Platform {
   wallet: WalletService;
   database: Database;
   rateLimiter: RateLimiter | null;
+  /** Background jobs: in-process (embedded) or BullMQ (server); runs where `jobs.start()` is called. */
+  jobs: JobQueue;
   resolvePermissions: (userId: string) => Promise<ReadonlySet<string>>;
   /** Closes what the modules hold (timers, SMTP, Redis); not the database. */
   close(): Promise<void>;
@@ -48,6 +57,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     deps.rateLimiter === undefined
       ? createRateLimiter({ redisUrl: config.redisUrl, keyPrefix: `${prefix}:rl` })
       : deps.rateLimiter;
+  const jobs = createJobQueue({ redisUrl: config.redisUrl, prefix: `${prefix}-jobs` });
   const modules: PlatformModule[] = [];
   const access = createAccessModule({
     database,
@@ -91,7 +101,24 @@ export function composePlatform(deps: PlatformDeps): Platform {
       : {}),
   });
   const wallet = createWalletModule({ database });
-  modules.push(apiKeys.module, identity.module, access.module, mail.module, wallet.module);
+  // The outbox is polled by one repeating job; several workers may run it (rows are claimed with SKIP LOCKED).
+  jobs.define(
+    MAIL_DELIVERY_JOB,
+    async () => {
+      await mail.service.deliverPending({ limit: 100 });
+    },
+    { repeatEveryMs: 2_000, repeatData: null },
+  );
+  // Spent tokens, ended sessions and old login history: nothing depends on their prompt removal.
+  jobs.define(
+    IDENTITY_PURGE_JOB,
+    async () => {
+      await identity.service.purgeExpired();
+    },
+    { repeatEveryMs: 3_600_000, repeatData: null },
+  );
+  const operations = createOperationsModule({ jobs, audit: access.service.audit });
+  modules.push(apiKeys.module, identity.module, access.module, mail.module, wallet.module, operations);
   const migrationOrder = [identity.module, access.module, mail.module, apiKeys.module, wallet.module];
   return {
     modules,
@@ -108,8 +135,10 @@ export function composePlatform(deps: PlatformDeps): Platform {
     wallet: wallet.service,
     database,
     rateLimiter,
+    jobs,
     resolvePermissions: (userId) => access.service.resolvePermissions(userId),
     close: async () => {
+      await jobs.close();
       for (const module of [...modules].reverse()) await module.close?.();
       await rateLimiter?.close();
     },

@@ -74,10 +74,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     }
 
     const demo = options.seedDemo === true ? await seedDemo(config, platform, engine, Date.now()) : null;
-    if (options.runWorkers === true) {
-      const loop = platform.mail.startDeliveryLoop({ intervalMs: 2_000 });
-      cleanups.push(() => loop.stop());
-    }
+    // The jobs stop with the platform (platform.close closes the queue).
+    if (options.runWorkers === true) await platform.jobs.start();
     const app = await buildApp({
       config,
       database,
