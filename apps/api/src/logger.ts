@@ -15,6 +15,13 @@ export const redactedKeys = [
   'accessToken',
   'refreshToken',
   'apiKey',
+  'x-mbx-apikey',
+  'x-csrf-token',
+  'csrfToken',
+  'pendingToken',
+  'twoFactorCode',
+  'recoveryCodes',
+  'signature',
 ] as const;
 
 const redactDepthMax = 5;
