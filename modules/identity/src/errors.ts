@@ -39,6 +39,18 @@ export const identityErrors = defineErrorCodes({
   IDENTITY_SESSION_NOT_FOUND: 404,
   /** The route works on the caller's cookie session, and the request was not made with one. */
   IDENTITY_SESSION_REQUIRED: 403,
+  /** A Sign-In with Ethereum message or signature was refused; `details.reason` says why. */
+  IDENTITY_SIWE_INVALID: 401,
+  /** The wallet or provider account proved is not linked to any user (link it while signed in). */
+  IDENTITY_IDENTITY_NOT_LINKED: 401,
+  /** The wallet or provider account is already linked to another user. */
+  IDENTITY_IDENTITY_TAKEN: 409,
+  /** No OpenID Connect provider with this id is configured. */
+  IDENTITY_OIDC_PROVIDER_UNKNOWN: 404,
+  /** The OpenID Connect callback was refused (state, code, id_token); `details.reason` says why. */
+  IDENTITY_OIDC_FAILED: 401,
+  /** The provider did not vouch for the email, and an account already uses it: sign in and link. */
+  IDENTITY_OIDC_EMAIL_UNVERIFIED: 409,
 });
 
 /** One of the identity module's error codes. */

@@ -12,6 +12,21 @@ export interface IdentityConfig {
   sessionIdleMs: number;
   /** …and after this long in any case. */
   sessionAbsoluteMs: number;
+  /** Chain ids a Sign-In with Ethereum message may name (default: [1], Ethereum mainnet). */
+  siweChainIds?: readonly number[];
+  /** OpenID Connect providers users may sign in with (default: none). */
+  oidcProviders?: readonly OidcProviderConfig[];
+}
+
+/** One OpenID Connect provider (OIDC_PROVIDERS); Google is `issuer: 'https://accounts.google.com'`. */
+export interface OidcProviderConfig {
+  /** Short id used in routes and in `user_identities.provider` ('oidc:<id>'). */
+  id: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** What the login page shows ('Google'). */
+  label: string;
 }
 
 /** Limits and lifetimes; the defaults are the documented policy, tests shorten or widen some. */

@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { type PlatformModule, systemClock } from '@tradeloom/kernel';
 import './errors.js';
+import { createFederationService } from './federation-service.js';
 import type { IdentityContext } from './identity-context.js';
 import { defaultTuning, type IdentityDeps } from './identity-options.js';
 import { registerIdentityMailTemplates } from './mail-templates.js';
 import { createMemoryRateLimiter } from './memory-rate-limiter.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
+import { registerFederationRoutes } from './routes/federation-routes.js';
 import { refuseNonJsonBodies } from './routes/route-support.js';
 import { registerTwoFactorRoutes } from './routes/two-factor-routes.js';
 import { deriveSecretKeys } from './secret-keys.js';
@@ -14,12 +16,14 @@ import { createIdentityService, type IdentityService } from './service.js';
 import { createSessionAuthenticator } from './session-authenticator.js';
 
 export { type IdentityErrorCode, identityErrors } from './errors.js';
+export type { LinkedIdentity } from './federated-login.js';
 export type { RequestContext } from './identity-context.js';
 export {
   defaultTuning,
   type IdentityConfig,
   type IdentityDeps,
   type IdentityTuning,
+  type OidcProviderConfig,
 } from './identity-options.js';
 export type { LoginResult } from './log-in.js';
 export type { LoginEvent, LoginMethod, LoginOutcome } from './login-events.js';
@@ -75,6 +79,7 @@ export function createIdentityModule(deps: IdentityDeps): {
     });
   }
   const service = createIdentityService(context);
+  const federation = createFederationService(context);
   const module: PlatformModule = {
     name: 'identity',
     migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
@@ -84,6 +89,7 @@ export function createIdentityModule(deps: IdentityDeps): {
       registerAuthRoutes(app, service, deps.config);
       registerAccountRoutes(app, service, deps.config);
       registerTwoFactorRoutes(app, service, deps.config);
+      registerFederationRoutes(app, federation, deps.config);
     },
     // The shared limiter belongs to whoever passed it; only our own fallback is ours to close.
     close: async () => {

@@ -131,7 +131,8 @@ export async function logInSecondFactor(
   return startSession(context, user.id, request, kind, context.clock.nowMs(), replacedSessionId);
 }
 
-async function assertActive(
+/** Refuses a blocked account (recorded in its login history and the audit log). */
+export async function assertActive(
   context: IdentityContext,
   user: UserRecord,
   request: RequestContext,
@@ -151,7 +152,8 @@ async function assertActive(
   throw new DomainError('IDENTITY_ACCOUNT_BLOCKED', 'This account is blocked; contact support');
 }
 
-async function startSession(
+/** Signs the user in: a new session (ending `replacedSessionId`), device noted, login audited. */
+export async function startSession(
   context: IdentityContext,
   userId: string,
   request: RequestContext,

@@ -157,10 +157,11 @@ function emailTaken(): DomainError {
   return new DomainError('IDENTITY_EMAIL_TAKEN', 'This email address belongs to another account');
 }
 
-async function insertUser(
+/** Inserts a user row (no checks) and runs `onUserCreated` in the same transaction. */
+export async function insertUser(
   context: IdentityContext,
   q: Queryable,
-  input: { email: string; passwordHash: string; displayName: string | null; emailVerified: boolean },
+  input: { email: string; passwordHash: string | null; displayName: string | null; emailVerified: boolean },
 ): Promise<string> {
   const userId = newId('usr');
   const now = isoOf(context.clock.nowMs());
