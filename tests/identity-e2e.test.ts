@@ -19,6 +19,7 @@ describe.each(bothModes)('register to signed request on %s', (mode) => {
   let running: RunningPlatform;
   let url: string;
   const logLines: string[] = [];
+  let stopEngine: () => Promise<void> = async () => {};
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tl-e2e-'));
@@ -44,10 +45,10 @@ describe.each(bothModes)('register to signed request on %s', (mode) => {
       const { EngineHost, serveEngine } = await import('@tradeloom/engine-app');
       const host = await EngineHost.open({ dataDir: join(dir, 'engine'), fsync: false });
       const server = await serveEngine(host, String(config.engineAddress));
-      afterAll(async () => {
+      stopEngine = async () => {
         server.close();
         await host.close();
-      });
+      };
     }
     running = await startPlatform({
       config,
@@ -60,6 +61,7 @@ describe.each(bothModes)('register to signed request on %s', (mode) => {
   });
   afterAll(async () => {
     await running?.stop();
+    await stopEngine();
     await smtp?.close();
     await test?.drop();
     await rm(dir, { recursive: true, force: true });
