@@ -9,6 +9,7 @@ import { createMemoryRateLimiter } from './memory-rate-limiter.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerFederationRoutes } from './routes/federation-routes.js';
+import { registerOidcRoutes } from './routes/oidc-routes.js';
 import { refuseNonJsonBodies } from './routes/route-support.js';
 import { registerTwoFactorRoutes } from './routes/two-factor-routes.js';
 import { deriveSecretKeys } from './secret-keys.js';
@@ -90,6 +91,7 @@ export function createIdentityModule(deps: IdentityDeps): {
       registerAccountRoutes(app, service, deps.config);
       registerTwoFactorRoutes(app, service, deps.config);
       registerFederationRoutes(app, federation, deps.config);
+      registerOidcRoutes(app, federation, deps.config);
     },
     // The shared limiter belongs to whoever passed it; only our own fallback is ours to close.
     close: async () => {

@@ -9,7 +9,12 @@ import { type RateLimiter, SettableClock } from '@tradeloom/kernel';
 import { createMailModule, type MailService } from '@tradeloom/mail';
 import { type SmtpSink, startSmtpSink } from '@tradeloom/mail/testing';
 import type { ParsedMail } from 'mailparser';
-import { createIdentityModule, type IdentityService, type IdentityTuning } from './index.js';
+import {
+  createIdentityModule,
+  type IdentityService,
+  type IdentityTuning,
+  type OidcProviderConfig,
+} from './index.js';
 import { TestBrowser } from './testing.js';
 
 /** Where the harness says users reach the platform (links in mails start with it). */
@@ -45,6 +50,8 @@ export interface HarnessOptions {
   logLevel?: string;
   /** The master key (default: random); a second identity instance over the same tables needs it. */
   secretKey?: Buffer;
+  /** OpenID Connect providers in identity's configuration. */
+  oidcProviders?: OidcProviderConfig[];
 }
 
 /** Starts identity + access + mail over a fresh database of `mode`, with a SettableClock at now. */
@@ -82,6 +89,7 @@ export async function startIdentityHarness(
       cookieSecure: true,
       sessionIdleMs: options.sessionIdleMs ?? 30 * 60_000,
       sessionAbsoluteMs: options.sessionAbsoluteMs ?? 12 * 3_600_000,
+      ...(options.oidcProviders === undefined ? {} : { oidcProviders: options.oidcProviders }),
     },
     mail: mail.service,
     audit: access.service.audit,

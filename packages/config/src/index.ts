@@ -7,5 +7,6 @@ export {
   type LogLevel,
   loadConfig,
   logLevels,
+  type OidcProvider,
   type ServerConfig,
 } from './load-config.js';

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       redisUrl: null,
       logLevel: 'info',
       corsOrigins: [],
+      oidcProviders: [],
       ...defaults,
     });
   });
@@ -92,6 +93,7 @@ describe('loadConfig', () => {
       redisUrl: server.REDIS_URL,
       logLevel: 'debug',
       corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
+      oidcProviders: [],
       publicUrl: 'https://exchange.example.com',
       portalPort: 4000,
       adminPort: 4001,
@@ -133,10 +135,29 @@ describe('loadConfig', () => {
     ],
     ['CORS_ORIGINS', '*', 'a comma-separated list of origins'],
     ['CORS_ORIGINS', 'ftp://files.example.com', 'a comma-separated list of origins'],
+    ['OIDC_PROVIDERS', '{not json', 'a JSON array'],
+    ['OIDC_PROVIDERS', '[{"id":"google","issuer":"https://accounts.google.com"}]', 'a JSON array'],
+    [
+      'OIDC_PROVIDERS',
+      '[{"id":"a","issuer":"https://a.example","clientId":"c","clientSecret":"s","label":"A"},' +
+        '{"id":"a","issuer":"https://b.example","clientId":"c","clientSecret":"s","label":"B"}]',
+      'a JSON array',
+    ],
   ])('rejects %s=%s', (variable, value, text) => {
     const error = configError({ [variable]: value });
     expect(error.issues).toEqual([{ variable, expected: expect.stringContaining(text) }]);
     expect(error.message).toContain(`${variable}: expected ${text}`);
+  });
+
+  it('reads OIDC_PROVIDERS', () => {
+    const google = {
+      id: 'google',
+      issuer: 'https://accounts.google.com',
+      clientId: 'client-id.apps.googleusercontent.com',
+      clientSecret: 'google-secret',
+      label: 'Google',
+    };
+    expect(loadConfig({ OIDC_PROVIDERS: JSON.stringify([google]) }).oidcProviders).toEqual([google]);
   });
 
   it('rejects a DATABASE_URL that is not a postgres URL', () => {

@@ -41,7 +41,32 @@ interface CommonConfig {
   trustProxyHops: number;
   /** Seed the demo (admin, traders, markets, liquidity) into an empty database at start. */
   demoSeed: boolean;
+  /** OpenID Connect providers users may sign in with (OIDC_PROVIDERS). */
+  oidcProviders: readonly OidcProvider[];
 }
+
+/** One OpenID Connect provider; Google is `{ id: 'google', issuer: 'https://accounts.google.com', … }`. */
+export interface OidcProvider {
+  id: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  label: string;
+}
+
+const oidcProvidersSchema = z
+  .array(
+    z
+      .object({
+        id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/),
+        issuer: urlWithProtocols(['https:', 'http:']),
+        clientId: z.string().min(1),
+        clientSecret: z.string().min(1),
+        label: z.string().min(1).max(64),
+      })
+      .strict(),
+  )
+  .refine((providers) => new Set(providers.map((provider) => provider.id)).size === providers.length);
 
 /** Everything in one process: PGlite under dataDir, in-process engine, queue and pub/sub. */
 export interface EmbeddedConfig extends CommonConfig {
@@ -87,6 +112,8 @@ const expected = {
   TRUST_PROXY_HOPS: 'an integer from 0 to 10',
   DEMO_SEED: 'true or false',
   ENGINE_ADDRESS: 'a Unix socket path, or a TCP port number on 127.0.0.1',
+  OIDC_PROVIDERS:
+    'a JSON array of { id (a-z, 0-9, -), issuer (URL), clientId, clientSecret, label } with distinct ids',
   CORS_ORIGINS:
     'a comma-separated list of origins, each scheme://host[:port] with scheme http or https and no path (e.g. https://app.example.com)',
 } as const;
@@ -181,6 +208,18 @@ const environmentSchema = z.object({
     )
     .pipe(z.array(z.string().refine(isOrigin)))
     .default([]),
+  OIDC_PROVIDERS: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(oidcProvidersSchema)
+    .default([]),
 });
 
 /** Options of `loadConfig`. */
@@ -240,6 +279,7 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     dataDir: resolve(options.cwd ?? process.cwd(), values.DATA_DIR),
     logLevel: values.LOG_LEVEL,
     corsOrigins: values.CORS_ORIGINS,
+    oidcProviders: values.OIDC_PROVIDERS,
     publicUrl: values.PUBLIC_URL ?? `http://localhost:${values.PORT === 0 ? 8080 : values.PORT}`,
     portalPort: values.PORTAL_PORT,
     adminPort: values.ADMIN_PORT,
