@@ -51,6 +51,12 @@ export const identityErrors = defineErrorCodes({
   IDENTITY_OIDC_FAILED: 401,
   /** The provider did not vouch for the email, and an account already uses it: sign in and link. */
   IDENTITY_OIDC_EMAIL_UNVERIFIED: 409,
+  /** A WebAuthn response was refused (challenge, origin, signature, counter…); `details.reason` says why. */
+  IDENTITY_PASSKEY_INVALID: 401,
+  /** No such passkey among the caller's own. */
+  IDENTITY_PASSKEY_NOT_FOUND: 404,
+  /** The user already holds `passkeysPerUserMax` passkeys. */
+  IDENTITY_PASSKEY_LIMIT: 409,
 });
 
 /** One of the identity module's error codes. */

@@ -1,10 +1,9 @@
 import type { Queryable } from '@tradeloom/db';
 import { DomainError, newId } from '@tradeloom/kernel';
 import { assertNotLocked } from './account-protection.js';
-import { issueToken } from './auth-tokens.js';
 import './errors.js';
 import type { IdentityContext, RequestContext } from './identity-context.js';
-import { assertActive, type LoginResult, startSession } from './log-in.js';
+import { assertActive, type LoginResult, pendingSecondFactor, startSession } from './log-in.js';
 import { audit } from './notify.js';
 import { isUniqueViolation } from './register-user.js';
 import { isoOf, isoOrNull, msOf } from './timestamps.js';
@@ -107,17 +106,6 @@ export async function finishExternalLogin(
     'UPDATE user_identities SET last_used_at = $3 WHERE provider = $1 AND subject = $2',
     [input.provider, input.subject, isoOf(context.clock.nowMs())],
   );
-  if (user.twoFactorEnabled) {
-    const pending = await issueToken(context, context.database, {
-      purpose: 'pending_login',
-      userId: user.id,
-      ttlMs: context.tuning.pendingLoginMs,
-    });
-    return {
-      status: 'second_factor_required',
-      pendingToken: pending.token,
-      expiresAtMs: pending.expiresAtMs,
-    };
-  }
+  if (user.twoFactorEnabled) return pendingSecondFactor(context, user);
   return startSession(context, user.id, request, input.method, null, replacedSessionId);
 }

@@ -6,10 +6,12 @@ import type { IdentityContext } from './identity-context.js';
 import { defaultTuning, type IdentityDeps } from './identity-options.js';
 import { registerIdentityMailTemplates } from './mail-templates.js';
 import { createMemoryRateLimiter } from './memory-rate-limiter.js';
+import { createPasskeyService } from './passkey-service.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
 import { registerFederationRoutes } from './routes/federation-routes.js';
 import { registerOidcRoutes } from './routes/oidc-routes.js';
+import { registerPasskeyRoutes } from './routes/passkey-routes.js';
 import { refuseNonJsonBodies } from './routes/route-support.js';
 import { registerTwoFactorRoutes } from './routes/two-factor-routes.js';
 import { deriveSecretKeys } from './secret-keys.js';
@@ -26,7 +28,7 @@ export {
   type IdentityTuning,
   type OidcProviderConfig,
 } from './identity-options.js';
-export type { LoginResult } from './log-in.js';
+export type { LoginResult, SecondFactorMethod } from './log-in.js';
 export type { LoginEvent, LoginMethod, LoginOutcome } from './login-events.js';
 export {
   type IdentityMailTemplate,
@@ -34,8 +36,10 @@ export {
   type MailTemplateRegistrar,
   registerIdentityMailTemplates,
 } from './mail-templates.js';
+export type { PasskeyAdded } from './manage-passkeys.js';
 export type { FactorChange, TotpEnrolment, TwoFactorStatus } from './manage-totp.js';
 export type { IdentityMailVars } from './notify.js';
+export type { PasskeyView } from './passkey-store.js';
 export {
   checkPassword,
   PASSWORD_LENGTH_MAX,
@@ -81,6 +85,7 @@ export function createIdentityModule(deps: IdentityDeps): {
   }
   const service = createIdentityService(context);
   const federation = createFederationService(context);
+  const passkeys = createPasskeyService(context);
   const module: PlatformModule = {
     name: 'identity',
     migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
@@ -92,6 +97,7 @@ export function createIdentityModule(deps: IdentityDeps): {
       registerTwoFactorRoutes(app, service, deps.config);
       registerFederationRoutes(app, federation, deps.config);
       registerOidcRoutes(app, federation, deps.config);
+      registerPasskeyRoutes(app, passkeys, deps.config);
     },
     // The shared limiter belongs to whoever passed it; only our own fallback is ours to close.
     close: async () => {

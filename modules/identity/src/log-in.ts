@@ -29,7 +29,16 @@ import {
 /** How a login step ended: signed in (set the cookies), or the second step is due. */
 export type LoginResult =
   | { status: 'signed_in'; user: User; session: NewSession; deviceToken: string }
-  | { status: 'second_factor_required'; pendingToken: string; expiresAtMs: number };
+  | {
+      status: 'second_factor_required';
+      pendingToken: string;
+      expiresAtMs: number;
+      /** What the second step accepts for this user. */
+      methods: SecondFactorMethod[];
+    };
+
+/** A proof the second login step accepts. */
+export type SecondFactorMethod = 'totp' | 'recovery_code' | 'passkey';
 
 function invalidCredentials(): DomainError {
   return new DomainError('IDENTITY_INVALID_CREDENTIALS', 'Wrong email or password');
@@ -80,19 +89,27 @@ export async function logIn(
       await hashPassword(input.password),
     ]);
   }
-  if (user.twoFactorEnabled) {
-    const pending = await issueToken(context, context.database, {
-      purpose: 'pending_login',
-      userId: user.id,
-      ttlMs: context.tuning.pendingLoginMs,
-    });
-    return {
-      status: 'second_factor_required',
-      pendingToken: pending.token,
-      expiresAtMs: pending.expiresAtMs,
-    };
-  }
+  if (user.twoFactorEnabled) return pendingSecondFactor(context, user);
   return startSession(context, user.id, request, 'password', null, replacedSessionId);
+}
+
+/** The answer of a first login step when the account has a second factor: a pending-login token. */
+export async function pendingSecondFactor(context: IdentityContext, user: UserRecord): Promise<LoginResult> {
+  const pending = await issueToken(context, context.database, {
+    purpose: 'pending_login',
+    userId: user.id,
+    ttlMs: context.tuning.pendingLoginMs,
+  });
+  const methods: SecondFactorMethod[] = [];
+  if (user.totpEnabled) methods.push('totp');
+  if (user.hasPasskeys) methods.push('passkey');
+  methods.push('recovery_code');
+  return {
+    status: 'second_factor_required',
+    pendingToken: pending.token,
+    expiresAtMs: pending.expiresAtMs,
+    methods,
+  };
 }
 
 /**

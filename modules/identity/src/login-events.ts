@@ -14,7 +14,7 @@ export type LoginOutcome =
   | 'second_factor_required';
 
 /** Which proof the attempt used. */
-export type LoginMethod = 'password' | 'totp' | 'recovery_code' | 'siwe' | 'oidc';
+export type LoginMethod = 'password' | 'totp' | 'recovery_code' | 'siwe' | 'oidc' | 'passkey';
 
 /** One line of a user's login history. */
 export interface LoginEvent {

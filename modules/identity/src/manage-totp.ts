@@ -28,6 +28,8 @@ export interface FactorChange {
 export interface TwoFactorStatus {
   totpEnabled: boolean;
   totpEnabledAt: string | null;
+  /** How many passkeys the user registered (each is a second factor too). */
+  passkeys: number;
   recoveryCodesLeft: number;
 }
 
@@ -43,7 +45,7 @@ export async function startTotpEnrolment(
   request: RequestContext,
 ): Promise<TotpEnrolment> {
   const current = await findUserById(context.database, userId);
-  if (current?.twoFactorEnabled === true) throw alreadyEnabled();
+  if (current?.totpEnabled === true) throw alreadyEnabled();
   const { user } = await reauthenticate(context, userId, input, request);
   if (user.emailVerifiedAtMs === null) {
     throw new DomainError('IDENTITY_EMAIL_NOT_VERIFIED', 'Verify your email address before turning on 2FA');
@@ -85,7 +87,7 @@ export async function confirmTotp(
   return context.database.transaction(async (tx) => {
     const user = await lockUser(tx, userId);
     if (user === null) throw new DomainError('IDENTITY_USER_NOT_FOUND', 'No such user');
-    if (user.twoFactorEnabled) throw alreadyEnabled();
+    if (user.totpEnabled) throw alreadyEnabled();
     const { rows } = await tx.query(
       `SELECT id, secret_sealed FROM user_factors WHERE user_id = $1 AND kind = 'totp' AND status = 'pending'`,
       [userId],
@@ -146,10 +148,11 @@ export async function disableTotp(
   request: RequestContext,
 ): Promise<FactorChange> {
   const { user } = await reauthenticate(context, userId, requireCode(input), request);
-  if (!user.twoFactorEnabled) throw notEnabled();
+  if (!user.totpEnabled) throw notEnabled();
   return context.database.transaction(async (tx) => {
     await tx.query(`DELETE FROM user_factors WHERE user_id = $1 AND kind = 'totp'`, [userId]);
-    await tx.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
+    // The recovery codes back up the second factor as a whole: they stay while a passkey does.
+    if (!user.hasPasskeys) await tx.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
     const effects = await applySecurityChange(context, tx, {
       userId,
       ...(sessionId === undefined ? {} : { currentSessionId: sessionId }),
@@ -213,7 +216,7 @@ export async function regenerateRecoveryCodes(
 
 /**
  * Operator action for a user who lost their authenticator and recovery codes (after checking who
- * they are out of band): removes the second factor and recovery codes, ends every session, locks
+ * they are out of band): removes the second factors (TOTP and passkeys) and recovery codes, ends every session, locks
  * withdrawals 24 h, audits the reason and mails the user.
  */
 export async function resetTwoFactor(
@@ -226,6 +229,7 @@ export async function resetTwoFactor(
     const user = await lockUser(tx, userId);
     if (user === null) throw new DomainError('IDENTITY_USER_NOT_FOUND', 'No such user');
     await tx.query('DELETE FROM user_factors WHERE user_id = $1', [userId]);
+    const passkeys = await tx.query('DELETE FROM passkeys WHERE user_id = $1 RETURNING id', [userId]);
     await tx.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
     const endedSessions = await revokeUserSessions(context, tx, userId, 'operator');
     await applySecurityChange(context, tx, {
@@ -239,7 +243,7 @@ export async function resetTwoFactor(
       actor,
       action: 'identity.two-factor.reset',
       target: userId,
-      before: { totpEnabled: user.twoFactorEnabled },
+      before: { totpEnabled: user.totpEnabled, passkeys: passkeys.rows.length },
       after: { reason, endedSessions },
     });
     await sendMail(context, tx, {
@@ -258,10 +262,17 @@ export async function twoFactorStatus(context: IdentityContext, userId: string):
     [userId],
   );
   const confirmedAtMs = msOrNull(rows[0]?.confirmed_at);
+  const passkeys = await context.database.query(
+    'SELECT count(*)::int AS n FROM passkeys WHERE user_id = $1',
+    [userId],
+  );
+  const passkeyCount = Number(passkeys.rows[0]?.n ?? 0);
   return {
     totpEnabled: rows.length > 0,
     totpEnabledAt: confirmedAtMs === null ? null : isoOf(confirmedAtMs),
-    recoveryCodesLeft: rows.length > 0 ? await countRecoveryCodes(context.database, userId) : 0,
+    passkeys: passkeyCount,
+    recoveryCodesLeft:
+      rows.length > 0 || passkeyCount > 0 ? await countRecoveryCodes(context.database, userId) : 0,
   };
 }
 

@@ -198,3 +198,10 @@ function expectStatus(response: JsonResponse, status: number, step: string): voi
     );
   }
 }
+
+export { addPasskey, type PasskeyAddedBody } from './testing/add-passkey.js';
+export {
+  type CeremonyOverrides,
+  SoftAuthenticator,
+  type SoftCredential,
+} from './testing/soft-authenticator.js';

@@ -29,12 +29,16 @@ export interface UserRecord {
   failedAuthCount: number;
   lockedUntilMs: number | null;
   createdAtMs: number;
+  /** TOTP or at least one passkey. */
   twoFactorEnabled: boolean;
+  totpEnabled: boolean;
+  hasPasskeys: boolean;
 }
 
+// A second factor is an active TOTP factor or any passkey.
 const selectUser = `SELECT u.*, EXISTS (
-    SELECT 1 FROM user_factors f WHERE f.user_id = u.id AND f.status = 'active'
-  ) AS two_factor_enabled
+    SELECT 1 FROM user_factors f WHERE f.user_id = u.id AND f.kind = 'totp' AND f.status = 'active'
+  ) AS totp_enabled, EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id) AS has_passkeys
   FROM users u`;
 
 /** The user with this id, or null. */
@@ -85,6 +89,8 @@ function recordOf(row: Record<string, unknown>): UserRecord {
     failedAuthCount: Number(row.failed_auth_count),
     lockedUntilMs: msOrNull(row.locked_until),
     createdAtMs: msOrNull(row.created_at) ?? 0,
-    twoFactorEnabled: row.two_factor_enabled === true,
+    twoFactorEnabled: row.totp_enabled === true || row.has_passkeys === true,
+    totpEnabled: row.totp_enabled === true,
+    hasPasskeys: row.has_passkeys === true,
   };
 }

@@ -216,7 +216,7 @@ export function registerAccountRoutes(app: ApiApp, service: IdentityService, con
                   'blocked',
                   'second_factor_required',
                 ]),
-                method: z.enum(['password', 'totp', 'recovery_code', 'siwe', 'oidc']),
+                method: z.enum(['password', 'totp', 'recovery_code', 'siwe', 'oidc', 'passkey']),
                 ip: z.string().nullable(),
                 deviceLabel: z.string().nullable(),
                 createdAt: z.string(),

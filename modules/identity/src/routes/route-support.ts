@@ -49,7 +49,7 @@ export function answerLogin(reply: FastifyReply, config: IdentityConfig, result:
       status: result.status,
       pendingToken: result.pendingToken,
       expiresAt: isoOf(result.expiresAtMs),
-      methods: ['totp' as const, 'recovery_code' as const],
+      methods: result.methods,
     };
   }
   setSessionCookie(reply, config, result.session.token, result.session.expiresAtMs);
@@ -110,7 +110,11 @@ export const secondFactorDueSchema = z.object({
   status: z.literal('second_factor_required'),
   pendingToken: z.string().describe('Send it with the code to /api/v1/auth/login/second-factor'),
   expiresAt: z.string(),
-  methods: z.array(z.enum(['totp', 'recovery_code'])),
+  methods: z
+    .array(z.enum(['totp', 'recovery_code', 'passkey']))
+    .describe(
+      'What the second step accepts: a code at /login/second-factor, a passkey at …/second-factor/passkey',
+    ),
 });
 
 /** A factor change's answer: the rotated session's CSRF token. */

@@ -35,6 +35,7 @@ export function registerTwoFactorRoutes(app: ApiApp, service: IdentityService, c
           200: z.object({
             totpEnabled: z.boolean(),
             totpEnabledAt: z.string().nullable(),
+            passkeys: z.number().int().describe('Registered passkeys (each counts as a second factor)'),
             recoveryCodesLeft: z.number().int(),
           }),
           ...errorResponses,
