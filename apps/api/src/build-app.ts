@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
 import type { Config } from '@tradeloom/config';
 import type { Database } from '@tradeloom/db';
 import type { ApiApp, PlatformModule, RateLimiter } from '@tradeloom/kernel';
@@ -18,6 +19,7 @@ import { registerMetricsRoute } from './routes/metrics-route.js';
 import { registerOpenApiRoutes } from './routes/openapi-routes.js';
 import { registerTimeRoute } from './routes/time-route.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { registerWebsocketRoute, websocketPayloadMaxBytes } from './websocket/websocket-route.js';
 
 /** What the API is built from. */
 export interface BuildAppOptions {
@@ -100,6 +102,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerMetricsRoute(app, metrics.registry);
   registerOpenApiRoutes(app);
   registerTimeRoute(app);
+  await app.register(fastifyWebsocket, { options: { maxPayload: websocketPayloadMaxBytes } });
+  registerWebsocketRoute(app, config);
   for (const module of modules) {
     const routes = module.routes;
     if (routes !== undefined) {
