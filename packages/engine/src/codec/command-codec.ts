@@ -2,7 +2,16 @@
 // layout; everything else is JSON. A command is encoded in binary only when that is lossless, so
 // that replaying decoded bytes always reproduces what the live engine executed.
 import type { CancelOrder, Command, PlaceOrder } from '../commands.js';
-import { ORDER_TYPES, SIDES, STP_MODES, TIMES_IN_FORCE } from '../commands.js';
+import {
+  isOrderType,
+  isSide,
+  isStpMode,
+  isTimeInForce,
+  ORDER_TYPES,
+  SIDES,
+  STP_MODES,
+  TIMES_IN_FORCE,
+} from '../commands.js';
 
 const TAG_JSON = 0;
 const TAG_PLACE = 1;
@@ -25,10 +34,10 @@ function binaryPlace(c: PlaceOrder): boolean {
     c.marketId >= 0 &&
     c.marketId < 2 ** 32 &&
     isNum(c.user) &&
-    SIDES.includes(c.side) &&
-    ORDER_TYPES.includes(c.orderType) &&
-    (c.timeInForce === undefined || TIMES_IN_FORCE.includes(c.timeInForce)) &&
-    (c.stp === undefined || STP_MODES.includes(c.stp)) &&
+    isSide(c.side) &&
+    isOrderType(c.orderType) &&
+    (c.timeInForce === undefined || isTimeInForce(c.timeInForce)) &&
+    (c.stp === undefined || isStpMode(c.stp)) &&
     optNum(c.price) &&
     optNum(c.qty) &&
     optNum(c.quoteQty) &&

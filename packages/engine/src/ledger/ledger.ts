@@ -60,6 +60,7 @@ export class Ledger {
   addAsset(code: string, scale: number): AssetInfo {
     const info: AssetInfo = { id: this.assets.size + 1, code, scale };
     this.assets.set(code, info);
+    this.ctx.out.assetCodes[info.id] = code;
     return info;
   }
 
@@ -73,7 +74,7 @@ export class Ledger {
     const key = (user * 4096 + asset.id) * 16 + walletIndex;
     let account = this.accounts.get(key);
     if (account === undefined) {
-      account = new Account(key, user, asset.code, wallet, null, false);
+      account = new Account(key, user, asset.code, wallet, null, false, asset.id);
       this.accounts.set(key, account);
     }
     return account;
@@ -93,6 +94,7 @@ export class Ledger {
         'SPOT',
         name,
         system.allowNegative,
+        asset.id,
       );
       this.systemAccounts.set(mapKey, account);
     }

@@ -43,8 +43,6 @@ export interface ReplaceOutcome {
   placeRejection: Rejection | null;
 }
 
-const SIDE_NAME = ['BUY', 'SELL'] as const;
-
 /** A stop whose trigger held, with the last price it held at, waiting for its turn to execute. */
 interface Triggered {
   order: Order;
@@ -59,6 +57,7 @@ export class Matcher {
   nextOrderId = 1;
   nextTradeId = 1;
   nextListId = 1;
+  private planScratch: OrderPlan | undefined = undefined;
 
   constructor(
     private readonly ctx: Context,
@@ -287,8 +286,10 @@ export class Matcher {
   private plan(m: Market, user: number, fields: OrderFields): OrderPlan | Rejection {
     // The user's state in this market caches its SPOT accounts: one lookup instead of three.
     const um = this.userMarket(user, m.id);
-    const plan = planOrder(m, um, fields);
+    // One plan object, reused: each plan is consumed (opened) before the next is made.
+    const plan = planOrder(m, um, fields, this.planScratch);
     if (isRejection(plan)) return plan;
+    this.planScratch = plan;
     if (plan.clientOrderId !== null) {
       const existing = this.clientIds.get(clientKey(user, plan.clientOrderId));
       if (existing !== undefined) {
@@ -339,27 +340,26 @@ export class Matcher {
     if (p.hold > 0) this.ledger.reserve(p.spend, p.hold);
     order.hold = p.hold;
     // Not indexed yet: most takers finish within their command and never need to be found by id.
-    this.ctx.emit({
-      type: 'orderAccepted',
-      seq: this.ctx.nextSeq(),
-      ts: order.ts,
-      orderId: order.id,
-      clientOrderId: order.clientOrderId,
+    this.ctx.out.orderAccepted(
+      this.ctx.nextSeq(),
+      order.ts,
+      order.id,
+      order.clientOrderId,
       listId,
-      marketId: m.id,
+      m.id,
       user,
-      side: SIDE_NAME[order.side],
-      orderType: order.type,
-      timeInForce: order.tif,
-      stp: order.stp,
-      price: order.price,
-      qty: order.qty,
-      quoteQty: order.quoteQty,
-      stopPrice: order.stopPrice,
-      trailingDeltaBps: order.trailingDeltaBps,
-      hold: order.hold,
-      pending: order.pending,
-    });
+      order.side,
+      order.type,
+      order.tif,
+      order.stp,
+      order.price,
+      order.qty,
+      order.quoteQty,
+      order.stopPrice,
+      order.trailingDeltaBps,
+      order.hold,
+      order.pending,
+    );
     return order;
   }
 
@@ -489,26 +489,26 @@ export class Matcher {
     taker.filled += lots;
     taker.filledNotional += notional;
     m.lastPrice = price;
-    this.ctx.emit({
-      type: 'trade',
-      seq: this.ctx.nextSeq(),
-      ts: this.ctx.ts,
-      tradeId: this.nextTradeId++,
-      marketId: m.id,
+    const ctx = this.ctx;
+    ctx.out.trade(
+      ctx.nextSeq(),
+      ctx.ts,
+      this.nextTradeId++,
+      m.id,
       price,
-      qty: lots,
-      baseAmount: base,
+      lots,
+      base,
       notional,
-      takerSide: SIDE_NAME[taker.side],
-      buyOrderId: buyer.id,
-      sellOrderId: seller.id,
-      buyer: buyer.user,
-      seller: seller.user,
+      taker.side,
+      buyer.id,
+      seller.id,
+      buyer.user,
+      seller.user,
       buyerFee,
       sellerFee,
-      makerRemaining: maker.remaining,
-      makerOrderId: maker.id,
-    });
+      maker.remaining,
+      maker.id,
+    );
     // An OCO's limit leg executing cancels the stop leg (which holds nothing of its own).
     if (maker.sibling !== null) this.closeSibling(maker, 'EXPIRED');
     if (maker.remaining === 0) this.close(maker, 'FILLED', 'FILLED');
@@ -527,14 +527,7 @@ export class Matcher {
       if (excess > 0) {
         this.ledger.unreserve(order.spend, excess);
         order.hold = needed;
-        this.ctx.emit({
-          type: 'orderHoldReduced',
-          seq: this.ctx.nextSeq(),
-          orderId: order.id,
-          marketId: m.id,
-          user: order.user,
-          released: excess,
-        });
+        this.ctx.out.orderHoldReduced(this.ctx.nextSeq(), order.id, m.id, order.user, excess);
       }
     }
   }
@@ -557,17 +550,16 @@ export class Matcher {
     if (order.indexed) this.unregister(order);
     order.open = false;
     order.pending = false;
-    this.ctx.emit({
-      type: 'orderClosed',
-      seq: this.ctx.nextSeq(),
-      orderId: order.id,
-      marketId: order.marketId,
-      user: order.user,
+    this.ctx.out.orderClosed(
+      this.ctx.nextSeq(),
+      order.id,
+      order.marketId,
+      order.user,
       status,
       reason,
-      filledQty: order.filled,
+      order.filled,
       released,
-    });
+    );
     // Canceling a leg (by the user, cancel-all or cancel-replace) cancels the list; anything else expires it.
     if (order.sibling !== null) this.closeSibling(order, status === 'CANCELED' ? 'CANCELED' : 'EXPIRED');
   }
@@ -607,14 +599,7 @@ export class Matcher {
   private trigger(m: Market, order: Order, lastPrice: number): void {
     order.pending = false;
     order.um!.stopCount--;
-    this.ctx.emit({
-      type: 'orderTriggered',
-      seq: this.ctx.nextSeq(),
-      orderId: order.id,
-      marketId: m.id,
-      user: order.user,
-      lastPrice,
-    });
+    this.ctx.out.orderTriggered(this.ctx.nextSeq(), order.id, m.id, order.user, lastPrice);
     const sibling = order.sibling;
     if (sibling !== null) {
       // The stop leg of an OCO fired: it takes over the list's reservation from the limit leg.

@@ -1,0 +1,431 @@
+// The engine's output as records in one growable Float64Array instead of one object per event: the
+// hot events (orders, trades, book levels, balances) are numbers, plus a few references (strings such
+// as a client order id or an asset code) in a side array. Nothing is allocated per event; objects are
+// built only when someone asks for them (`materialize`), which a consumer that reads records (the
+// benchmark, a binary publisher) never does. Rare events (configuration, transfers, holds) are stored
+// as the objects they always were, by reference.
+//
+// Positions are logical: they keep counting across `discardBefore`, which drops records a consumer is
+// done with (the journal host, once a batch is acknowledged) without renumbering those it still holds.
+import { WALLET_TYPES } from './commands.js';
+import type { EngineEvent } from './events.js';
+
+/** Record type codes (slot 0 of every record). */
+export const EV_OBJECT = 0;
+export const EV_ORDER_ACCEPTED = 1;
+export const EV_ORDER_TRIGGERED = 2;
+export const EV_TRADE = 3;
+export const EV_ORDER_CLOSED = 4;
+export const EV_ORDER_HOLD_REDUCED = 5;
+export const EV_BOOK_LEVEL = 6;
+export const EV_BALANCE = 7;
+
+/** Slots per record, by type code. */
+const RECORD_SLOTS = [2, 19, 6, 18, 9, 6, 6, 7] as const;
+
+/** Slot offsets within a trade record (slot 1 is always the event seq, except for EV_OBJECT). */
+export const TRADE_PRICE = 5;
+export const TRADE_QTY = 6;
+/** Slot of an orderClosed record's reason (a reference: read it with `refAt`). */
+export const CLOSED_REASON = 6;
+
+const SIDE_NAMES = ['BUY', 'SELL'] as const;
+const SLOTS_MIN = 4096;
+const REFS_MIN = 1024;
+
+export class EventBuffer {
+  private nums = new Float64Array(SLOTS_MIN);
+  /** Slots in use; logical position of slot i is base + i. */
+  private len = 0;
+  private base = 0;
+  private refs: unknown[] = new Array<unknown>(REFS_MIN).fill(null);
+  private refLen = 0;
+  private refBase = 0;
+  /** Asset codes by asset id (the ledger registers each asset): balance records carry the id. */
+  readonly assetCodes: string[] = [''];
+
+  /** Logical position after the last record. */
+  get end(): number {
+    return this.base + this.len;
+  }
+
+  /** Logical index after the last reference. */
+  get refEnd(): number {
+    return this.refBase + this.refLen;
+  }
+
+  // Dropped references are not overwritten with null (a builtin call per command on the hot path): they
+  // are mostly shared constant strings, and at most the buffer's capacity of them stays reachable.
+
+  /** Drop every record. */
+  clear(): void {
+    this.base += this.len;
+    this.len = 0;
+    this.refBase += this.refLen;
+    this.refLen = 0;
+  }
+
+  /** Drop the records appended from `end` / `refEnd` on (undo what a caller appended and read). */
+  truncate(end: number, refEnd: number): void {
+    if (!(end >= this.base && end <= this.end && refEnd >= this.refBase && refEnd <= this.refEnd))
+      throw new RangeError(`truncate(${end}, ${refEnd}) outside the buffer`);
+    this.len = end - this.base;
+    this.refLen = refEnd - this.refBase;
+  }
+
+  /** Drop the records before logical position `pos` and the references before `refPos`. */
+  discardBefore(pos: number, refPos: number): void {
+    if (!(pos >= this.base && pos <= this.end && refPos >= this.refBase && refPos <= this.refEnd))
+      throw new RangeError(`discardBefore(${pos}, ${refPos}) outside the buffer`);
+    const drop = pos - this.base;
+    if (drop === this.len) {
+      this.base = pos;
+      this.len = 0;
+    } else if (drop > 0) {
+      this.nums.copyWithin(0, drop, this.len);
+      this.base = pos;
+      this.len -= drop;
+    }
+    const dropRefs = refPos - this.refBase;
+    if (dropRefs > 0) {
+      const refs = this.refs;
+      refs.copyWithin(0, dropRefs, this.refLen);
+      this.refBase = refPos;
+      this.refLen -= dropRefs;
+    }
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------
+
+  /** Type code of the record at `pos`. */
+  typeAt(pos: number): number {
+    return this.nums[pos - this.base]!;
+  }
+
+  /** Position of the record after the one at `pos`. */
+  next(pos: number): number {
+    return pos + RECORD_SLOTS[this.nums[pos - this.base]! as 0]!;
+  }
+
+  /** Slot `slot` of the record at `pos`, as a number. */
+  numAt(pos: number, slot: number): number {
+    return this.nums[pos - this.base + slot]!;
+  }
+
+  /** The reference a slot of the record at `pos` holds. */
+  refAt(pos: number, slot: number): unknown {
+    return this.refs[this.nums[pos - this.base + slot]! - this.refBase];
+  }
+
+  /** The events of [from, to) as objects (as Engine.execute returns them). */
+  materialize(from: number, to: number): EngineEvent[] {
+    const events: EngineEvent[] = [];
+    for (let pos = from; pos < to; pos = this.next(pos)) events.push(this.eventAt(pos));
+    return events;
+  }
+
+  /** The record at `pos` as an event object. */
+  eventAt(pos: number): EngineEvent {
+    const a = this.nums;
+    const p = pos - this.base;
+    const ref = (slot: number): unknown => this.refs[a[p + slot]! - this.refBase];
+    switch (a[p]) {
+      case EV_OBJECT:
+        return ref(1) as EngineEvent;
+      case EV_ORDER_ACCEPTED:
+        return {
+          type: 'orderAccepted',
+          seq: a[p + 1]!,
+          ts: a[p + 2]!,
+          orderId: a[p + 3]!,
+          clientOrderId: ref(4) as string | null,
+          listId: a[p + 5]!,
+          marketId: a[p + 6]!,
+          user: a[p + 7]!,
+          side: SIDE_NAMES[a[p + 8]! as 0]!,
+          orderType: ref(9) as never,
+          timeInForce: ref(10) as never,
+          stp: ref(11) as never,
+          price: a[p + 12]!,
+          qty: a[p + 13]!,
+          quoteQty: a[p + 14]!,
+          stopPrice: a[p + 15]!,
+          trailingDeltaBps: a[p + 16]!,
+          hold: a[p + 17]!,
+          pending: a[p + 18] === 1,
+        };
+      case EV_ORDER_TRIGGERED:
+        return {
+          type: 'orderTriggered',
+          seq: a[p + 1]!,
+          orderId: a[p + 2]!,
+          marketId: a[p + 3]!,
+          user: a[p + 4]!,
+          lastPrice: a[p + 5]!,
+        };
+      case EV_TRADE:
+        return {
+          type: 'trade',
+          seq: a[p + 1]!,
+          ts: a[p + 2]!,
+          tradeId: a[p + 3]!,
+          marketId: a[p + 4]!,
+          price: a[p + 5]!,
+          qty: a[p + 6]!,
+          baseAmount: a[p + 7]!,
+          notional: a[p + 8]!,
+          takerSide: SIDE_NAMES[a[p + 9]! as 0]!,
+          buyOrderId: a[p + 10]!,
+          sellOrderId: a[p + 11]!,
+          buyer: a[p + 12]!,
+          seller: a[p + 13]!,
+          buyerFee: a[p + 14]!,
+          sellerFee: a[p + 15]!,
+          makerRemaining: a[p + 16]!,
+          makerOrderId: a[p + 17]!,
+        };
+      case EV_ORDER_CLOSED:
+        return {
+          type: 'orderClosed',
+          seq: a[p + 1]!,
+          orderId: a[p + 2]!,
+          marketId: a[p + 3]!,
+          user: a[p + 4]!,
+          status: ref(5) as never,
+          reason: ref(6) as never,
+          filledQty: a[p + 7]!,
+          released: a[p + 8]!,
+        };
+      case EV_ORDER_HOLD_REDUCED:
+        return {
+          type: 'orderHoldReduced',
+          seq: a[p + 1]!,
+          orderId: a[p + 2]!,
+          marketId: a[p + 3]!,
+          user: a[p + 4]!,
+          released: a[p + 5]!,
+        };
+      case EV_BOOK_LEVEL:
+        return {
+          type: 'bookLevel',
+          seq: a[p + 1]!,
+          marketId: a[p + 2]!,
+          side: SIDE_NAMES[a[p + 3]! as 0]!,
+          price: a[p + 4]!,
+          qty: a[p + 5]!,
+        };
+      case EV_BALANCE:
+        return {
+          type: 'balance',
+          seq: a[p + 1]!,
+          user: a[p + 2]!,
+          asset: this.assetCodes[a[p + 3]!]!,
+          wallet: WALLET_TYPES[a[p + 4]!]!,
+          available: a[p + 5]!,
+          held: a[p + 6]!,
+        };
+      default:
+        throw new RangeError(`no event record at ${pos}`);
+    }
+  }
+
+  // ---- writing (the engine's side) ----------------------------------------------------------------
+
+  /** Reserve room for `slots` more slots; returns the physical index to write at. */
+  private room(slots: number): number {
+    const at = this.len;
+    if (at + slots > this.nums.length) {
+      const grown = new Float64Array(Math.max(this.nums.length * 2, at + slots));
+      grown.set(this.nums.subarray(0, at));
+      this.nums = grown;
+    }
+    this.len = at + slots;
+    return at;
+  }
+
+  /** Store a reference; returns its logical index. */
+  private ref(value: unknown): number {
+    const i = this.refLen;
+    if (i === this.refs.length) {
+      const grown = new Array<unknown>(i * 2).fill(null);
+      for (let k = 0; k < i; k++) grown[k] = this.refs[k];
+      this.refs = grown;
+    }
+    this.refs[i] = value;
+    this.refLen = i + 1;
+    return this.refBase + i;
+  }
+
+  /** A rare event, kept as the object it is. */
+  object(event: EngineEvent): void {
+    const r = this.ref(event);
+    const at = this.room(2);
+    this.nums[at] = EV_OBJECT;
+    this.nums[at + 1] = r;
+  }
+
+  orderAccepted(
+    seq: number,
+    ts: number,
+    orderId: number,
+    clientOrderId: string | null,
+    listId: number,
+    marketId: number,
+    user: number,
+    side: number,
+    orderType: string,
+    timeInForce: string,
+    stp: string,
+    price: number,
+    qty: number,
+    quoteQty: number,
+    stopPrice: number,
+    trailingDeltaBps: number,
+    hold: number,
+    pending: boolean,
+  ): void {
+    const rClient = this.ref(clientOrderId);
+    const rType = this.ref(orderType);
+    const rTif = this.ref(timeInForce);
+    const rStp = this.ref(stp);
+    const at = this.room(19);
+    const a = this.nums;
+    a[at] = EV_ORDER_ACCEPTED;
+    a[at + 1] = seq;
+    a[at + 2] = ts;
+    a[at + 3] = orderId;
+    a[at + 4] = rClient;
+    a[at + 5] = listId;
+    a[at + 6] = marketId;
+    a[at + 7] = user;
+    a[at + 8] = side;
+    a[at + 9] = rType;
+    a[at + 10] = rTif;
+    a[at + 11] = rStp;
+    a[at + 12] = price;
+    a[at + 13] = qty;
+    a[at + 14] = quoteQty;
+    a[at + 15] = stopPrice;
+    a[at + 16] = trailingDeltaBps;
+    a[at + 17] = hold;
+    a[at + 18] = pending ? 1 : 0;
+  }
+
+  orderTriggered(seq: number, orderId: number, marketId: number, user: number, lastPrice: number): void {
+    const at = this.room(6);
+    const a = this.nums;
+    a[at] = EV_ORDER_TRIGGERED;
+    a[at + 1] = seq;
+    a[at + 2] = orderId;
+    a[at + 3] = marketId;
+    a[at + 4] = user;
+    a[at + 5] = lastPrice;
+  }
+
+  trade(
+    seq: number,
+    ts: number,
+    tradeId: number,
+    marketId: number,
+    price: number,
+    qty: number,
+    baseAmount: number,
+    notional: number,
+    takerSide: number,
+    buyOrderId: number,
+    sellOrderId: number,
+    buyer: number,
+    seller: number,
+    buyerFee: number,
+    sellerFee: number,
+    makerRemaining: number,
+    makerOrderId: number,
+  ): void {
+    const at = this.room(18);
+    const a = this.nums;
+    a[at] = EV_TRADE;
+    a[at + 1] = seq;
+    a[at + 2] = ts;
+    a[at + 3] = tradeId;
+    a[at + 4] = marketId;
+    a[at + 5] = price;
+    a[at + 6] = qty;
+    a[at + 7] = baseAmount;
+    a[at + 8] = notional;
+    a[at + 9] = takerSide;
+    a[at + 10] = buyOrderId;
+    a[at + 11] = sellOrderId;
+    a[at + 12] = buyer;
+    a[at + 13] = seller;
+    a[at + 14] = buyerFee;
+    a[at + 15] = sellerFee;
+    a[at + 16] = makerRemaining;
+    a[at + 17] = makerOrderId;
+  }
+
+  orderClosed(
+    seq: number,
+    orderId: number,
+    marketId: number,
+    user: number,
+    status: string,
+    reason: string,
+    filledQty: number,
+    released: number,
+  ): void {
+    const rStatus = this.ref(status);
+    const rReason = this.ref(reason);
+    const at = this.room(9);
+    const a = this.nums;
+    a[at] = EV_ORDER_CLOSED;
+    a[at + 1] = seq;
+    a[at + 2] = orderId;
+    a[at + 3] = marketId;
+    a[at + 4] = user;
+    a[at + 5] = rStatus;
+    a[at + 6] = rReason;
+    a[at + 7] = filledQty;
+    a[at + 8] = released;
+  }
+
+  orderHoldReduced(seq: number, orderId: number, marketId: number, user: number, released: number): void {
+    const at = this.room(6);
+    const a = this.nums;
+    a[at] = EV_ORDER_HOLD_REDUCED;
+    a[at + 1] = seq;
+    a[at + 2] = orderId;
+    a[at + 3] = marketId;
+    a[at + 4] = user;
+    a[at + 5] = released;
+  }
+
+  bookLevel(seq: number, marketId: number, side: number, price: number, qty: number): void {
+    const at = this.room(6);
+    const a = this.nums;
+    a[at] = EV_BOOK_LEVEL;
+    a[at + 1] = seq;
+    a[at + 2] = marketId;
+    a[at + 3] = side;
+    a[at + 4] = price;
+    a[at + 5] = qty;
+  }
+
+  balance(
+    seq: number,
+    user: number,
+    assetId: number,
+    walletIndex: number,
+    available: number,
+    held: number,
+  ): void {
+    const at = this.room(7);
+    const a = this.nums;
+    a[at] = EV_BALANCE;
+    a[at + 1] = seq;
+    a[at + 2] = user;
+    a[at + 3] = assetId;
+    a[at + 4] = walletIndex;
+    a[at + 5] = available;
+    a[at + 6] = held;
+  }
+}
