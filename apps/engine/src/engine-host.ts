@@ -7,12 +7,13 @@ import type { Command, CommandResult, Outcome } from '@tradeloom/engine';
 import {
   acceptedResult,
   assert,
+  binaryCommandBytes,
   decodeCommand,
   Engine,
   encodeCommand,
   encodeSnapshot,
-  isBinaryEncoded,
   restoreSnapshot,
+  writeBinaryCommand,
 } from '@tradeloom/engine';
 import { Journal, loadLatestSnapshot, writeSnapshot } from '@tradeloom/journal';
 
@@ -58,7 +59,6 @@ export class EngineHost {
   private pendingCommand: (Command | null)[] = new Array<Command | null>(PENDING_MIN).fill(null);
   private acknowledging = false;
   private readonly listeners: ResultListener[] = [];
-  private readonly scratch = Buffer.allocUnsafe(128);
   private snapshotting = false;
   private lastSnapshotSeq: number;
   private readonly writtenSnapshots: number[] = [];
@@ -181,11 +181,25 @@ export class EngineHost {
   }
 
   private apply(command: Command, ack: Ack | null): Outcome {
-    const bytes = encodeCommand(command, this.scratch);
-    // Execute exactly what replay will execute: the decoded bytes when the encoding is not the identity.
-    const executed = isBinaryEncoded(bytes) ? command : decodeCommand(bytes);
-    const outcome = this.engine.apply(executed);
-    const seq = this.journal.append(bytes);
+    const journal = this.journal;
+    const binary = binaryCommandBytes(command);
+    let executed = command;
+    let outcome: Outcome;
+    let seq: number;
+    if (binary >= 0) {
+      // The hot commands: encoded straight into the journal's write buffer, executed, then committed (a
+      // command whose execution breaks an invariant never reaches the journal).
+      const at = journal.beginRecord(binary);
+      writeBinaryCommand(command, journal.recordView, at);
+      outcome = this.engine.apply(command);
+      seq = journal.commitRecord(binary);
+    } else {
+      // Execute exactly what replay will execute: the decoded JSON, not the object (it may hold more).
+      const bytes = encodeCommand(command);
+      executed = decodeCommand(bytes);
+      outcome = this.engine.apply(executed);
+      seq = journal.append(bytes);
+    }
     if (!(seq === outcome.commandSeq))
       assert(false, `journal seq ${seq} != command seq ${outcome.commandSeq}`);
     this.enqueue(outcome, ack, this.listeners.length > 0 ? executed : null);
@@ -225,9 +239,10 @@ export class EngineHost {
         this.pendingOrderId,
       ])
         a.copyWithin(0, head, this.pendingTail);
+      // Plain loops: copyWithin on a JS array takes the generic (property-by-property) path.
       for (const a of [this.pendingResult, this.pendingAck, this.pendingCommand]) {
-        a.copyWithin(0, head, this.pendingTail);
-        a.fill(null, live, this.pendingTail);
+        for (let k = 0; k < live; k++) a[k] = a[head + k]!;
+        for (let k = live; k < this.pendingTail; k++) a[k] = null;
       }
       this.pendingHead = 0;
       this.pendingTail = live;

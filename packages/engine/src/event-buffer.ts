@@ -61,38 +61,67 @@ export class EventBuffer {
   clear(): void {
     this.base += this.len;
     this.len = 0;
+    this.dead = 0;
     this.refBase += this.refLen;
     this.refLen = 0;
+    this.refDead = 0;
   }
 
   /** Drop the records appended from `end` / `refEnd` on (undo what a caller appended and read). */
   truncate(end: number, refEnd: number): void {
-    if (!(end >= this.base && end <= this.end && refEnd >= this.refBase && refEnd <= this.refEnd))
+    if (
+      !(
+        end >= this.base + this.dead &&
+        end <= this.end &&
+        refEnd >= this.refBase + this.refDead &&
+        refEnd <= this.refEnd
+      )
+    )
       throw new RangeError(`truncate(${end}, ${refEnd}) outside the buffer`);
     this.len = end - this.base;
     this.refLen = refEnd - this.refBase;
   }
 
-  /** Drop the records before logical position `pos` and the references before `refPos`. */
+  /**
+   * Drop the records before logical position `pos` and the references before `refPos`. The live rest
+   * is moved to the front only once at least half the used space is dead (or when room runs out), so
+   * a consumer that keeps a moving window (the host's commands awaiting their commit) copies each
+   * record at most a bounded number of times.
+   */
   discardBefore(pos: number, refPos: number): void {
-    if (!(pos >= this.base && pos <= this.end && refPos >= this.refBase && refPos <= this.refEnd))
-      throw new RangeError(`discardBefore(${pos}, ${refPos}) outside the buffer`);
-    const drop = pos - this.base;
-    if (drop === this.len) {
-      this.base = pos;
-      this.len = 0;
-    } else if (drop > 0) {
-      this.nums.copyWithin(0, drop, this.len);
-      this.base = pos;
-      this.len -= drop;
-    }
-    const dropRefs = refPos - this.refBase;
-    if (dropRefs > 0) {
-      const refs = this.refs;
-      refs.copyWithin(0, dropRefs, this.refLen);
-      this.refBase = refPos;
-      this.refLen -= dropRefs;
-    }
+    if (!(pos >= this.base + this.dead && pos <= this.end))
+      throw new RangeError(`discardBefore(${pos}) outside the buffer`);
+    if (!(refPos >= this.refBase + this.refDead && refPos <= this.refEnd))
+      throw new RangeError(`discardBefore(.., ${refPos}) outside the buffer`);
+    this.dead = pos - this.base;
+    this.refDead = refPos - this.refBase;
+    if (this.dead * 2 >= this.len) this.compact();
+    if (this.refDead * 2 >= this.refLen) this.compactRefs();
+  }
+
+  /** Slots before this many are dead (discarded, not yet moved over). */
+  private dead = 0;
+  private refDead = 0;
+
+  private compact(): void {
+    const dead = this.dead;
+    if (dead === 0) return;
+    if (dead < this.len) this.nums.copyWithin(0, dead, this.len);
+    this.base += dead;
+    this.len -= dead;
+    this.dead = 0;
+  }
+
+  private compactRefs(): void {
+    const dead = this.refDead;
+    if (dead === 0) return;
+    // A plain loop: copyWithin on a JS array takes the generic (property-by-property) path.
+    const refs = this.refs;
+    const keep = this.refLen - dead;
+    for (let k = 0; k < keep; k++) refs[k] = refs[dead + k];
+    this.refBase += dead;
+    this.refLen = keep;
+    this.refDead = 0;
   }
 
   // ---- reading ------------------------------------------------------------------------------------
@@ -233,6 +262,7 @@ export class EventBuffer {
 
   /** Reserve room for `slots` more slots; returns the physical index to write at. */
   private room(slots: number): number {
+    if (this.len + slots > this.nums.length && this.dead > 0) this.compact();
     const at = this.len;
     if (at + slots > this.nums.length) {
       const grown = new Float64Array(Math.max(this.nums.length * 2, at + slots));
@@ -245,6 +275,7 @@ export class EventBuffer {
 
   /** Store a reference; returns its logical index. */
   private ref(value: unknown): number {
+    if (this.refLen === this.refs.length && this.refDead > 0) this.compactRefs();
     const i = this.refLen;
     if (i === this.refs.length) {
       const grown = new Array<unknown>(i * 2).fill(null);

@@ -1,6 +1,12 @@
 export { mulDivCeil, mulDivFloor } from './arith.js';
 export { assert, InvariantError } from './assert.js';
-export { decodeCommand, encodeCommand, isBinaryEncoded } from './codec/command-codec.js';
+export {
+  binaryCommandBytes,
+  decodeCommand,
+  encodeCommand,
+  isBinaryEncoded,
+  writeBinaryCommand,
+} from './codec/command-codec.js';
 export type { RejectCode } from './codes.js';
 export { RejectCodes } from './codes.js';
 export * from './commands.js';
