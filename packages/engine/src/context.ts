@@ -35,6 +35,7 @@ export class Context {
   /** Start a new command's output. */
   reset(ts: number): void {
     this.ts = ts;
+    this.out.ts = ts;
     this.eventsFrom = this.out.end;
     this.touchedAccountCount = 0;
     this.touchedLevelCount = 0;

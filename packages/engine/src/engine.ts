@@ -176,8 +176,10 @@ export class Engine {
   private dispatchOrder(
     cmd: PlaceOrder | PlaceOco | CancelOrder | CancelAll | CancelReplace,
   ): Rejection | number | null {
+    // Orders the previous command closed may be reused from here on (no command still holds them).
+    this.matcher.recycle();
     if (!Ledger.isValidUser(cmd.user)) return reject('INVALID_COMMAND', 'user must be a positive integer id');
-    const market = this.matcher.markets.get(cmd.marketId);
+    const market = this.matcher.market(cmd.marketId);
     if (market === undefined) return reject('UNKNOWN_MARKET', `unknown market ${String(cmd.marketId)}`);
     // Triggers are evaluated after every taker that traded, even at an unchanged last price: a trade at
     // the price a trailing stop's stopPrice already allows is what activates it.
@@ -254,7 +256,7 @@ export class Engine {
       if (level.count === 0) {
         // A level emptied and recreated within the command (cancelReplace at the same price) is two
         // PriceLevel objects but one book level: the live one, also touched, reports the total.
-        const market = this.matcher.markets.get(level.marketId)!;
+        const market = this.matcher.market(level.marketId)!;
         const live = (level.side === BUY ? market.bids : market.asks).byPrice.get(level.price);
         if (live !== undefined && live !== level) continue;
       }
@@ -269,14 +271,7 @@ export class Engine {
     for (let i = 0; i < ctx.touchedAccountCount; i++) {
       const account = ctx.touchedAccounts[i]!;
       if (!(account.system === null)) fail('balance events are for user accounts');
-      ctx.out.balance(
-        ctx.nextSeq(),
-        account.user,
-        account.assetId,
-        account.walletIndex,
-        account.available,
-        account.held,
-      );
+      ctx.out.balance(ctx.nextSeq(), account);
     }
   }
 }

@@ -9,6 +9,8 @@
 // done with (the journal host, once a batch is acknowledged) without renumbering those it still holds.
 import { WALLET_TYPES } from './commands.js';
 import type { EngineEvent } from './events.js';
+import type { Account } from './ledger/account.js';
+import type { Order } from './matching/order.js';
 
 /** Record type codes (slot 0 of every record). */
 export const EV_OBJECT = 0;
@@ -43,6 +45,8 @@ export class EventBuffer {
   private refBase = 0;
   /** Asset codes by asset id (the ledger registers each asset): balance records carry the id. */
   readonly assetCodes: string[] = [''];
+  /** The current command's ts (set by the sequencer), written into trade records. */
+  ts = 0;
 
   /** Logical position after the last record. */
   get end(): number {
@@ -295,51 +299,35 @@ export class EventBuffer {
     this.nums[at + 1] = r;
   }
 
-  orderAccepted(
-    seq: number,
-    ts: number,
-    orderId: number,
-    clientOrderId: string | null,
-    listId: number,
-    marketId: number,
-    user: number,
-    side: number,
-    orderType: string,
-    timeInForce: string,
-    stp: string,
-    price: number,
-    qty: number,
-    quoteQty: number,
-    stopPrice: number,
-    trailingDeltaBps: number,
-    hold: number,
-    pending: boolean,
-  ): void {
-    const rClient = this.ref(clientOrderId);
-    const rType = this.ref(orderType);
-    const rTif = this.ref(timeInForce);
-    const rStp = this.ref(stp);
+  // The writers read large numbers (ts, balances) from the objects rather than taking them as
+  // arguments: a double passed to a call that is not inlined is boxed, one allocation per argument.
+
+  orderAccepted(seq: number, order: Order, listId: number): void {
+    const rClient = this.ref(order.clientOrderId);
+    const rType = this.ref(order.type);
+    const rTif = this.ref(order.tif);
+    const rStp = this.ref(order.stp);
     const at = this.room(19);
     const a = this.nums;
     a[at] = EV_ORDER_ACCEPTED;
     a[at + 1] = seq;
-    a[at + 2] = ts;
-    a[at + 3] = orderId;
+    a[at + 2] = order.ts;
+    a[at + 3] = order.id;
     a[at + 4] = rClient;
     a[at + 5] = listId;
-    a[at + 6] = marketId;
-    a[at + 7] = user;
-    a[at + 8] = side;
+    a[at + 6] = order.marketId;
+    a[at + 7] = order.user;
+    a[at + 8] = order.side;
     a[at + 9] = rType;
     a[at + 10] = rTif;
     a[at + 11] = rStp;
-    a[at + 12] = price;
-    a[at + 13] = qty;
-    a[at + 14] = quoteQty;
-    a[at + 15] = stopPrice;
-    a[at + 16] = trailingDeltaBps;
-    a[at + 17] = hold;
-    a[at + 18] = pending ? 1 : 0;
+    a[at + 12] = order.price;
+    a[at + 13] = order.qty;
+    a[at + 14] = order.quoteQty;
+    a[at + 15] = order.stopPrice;
+    a[at + 16] = order.trailingDeltaBps;
+    a[at + 17] = order.hold;
+    a[at + 18] = order.pending ? 1 : 0;
   }
 
   orderTriggered(seq: number, orderId: number, marketId: number, user: number, lastPrice: number): void {
@@ -353,69 +341,58 @@ export class EventBuffer {
     a[at + 5] = lastPrice;
   }
 
+  /** One fill of `maker` by `taker` (the maker's remaining is read after the fill). */
   trade(
     seq: number,
-    ts: number,
     tradeId: number,
     marketId: number,
     price: number,
     qty: number,
     baseAmount: number,
     notional: number,
-    takerSide: number,
-    buyOrderId: number,
-    sellOrderId: number,
-    buyer: number,
-    seller: number,
+    taker: Order,
+    maker: Order,
     buyerFee: number,
     sellerFee: number,
-    makerRemaining: number,
-    makerOrderId: number,
   ): void {
+    const takerBuys = taker.side === 0;
+    const buyer = takerBuys ? taker : maker;
+    const seller = takerBuys ? maker : taker;
     const at = this.room(18);
     const a = this.nums;
     a[at] = EV_TRADE;
     a[at + 1] = seq;
-    a[at + 2] = ts;
+    a[at + 2] = this.ts;
     a[at + 3] = tradeId;
     a[at + 4] = marketId;
     a[at + 5] = price;
     a[at + 6] = qty;
     a[at + 7] = baseAmount;
     a[at + 8] = notional;
-    a[at + 9] = takerSide;
-    a[at + 10] = buyOrderId;
-    a[at + 11] = sellOrderId;
-    a[at + 12] = buyer;
-    a[at + 13] = seller;
+    a[at + 9] = taker.side;
+    a[at + 10] = buyer.id;
+    a[at + 11] = seller.id;
+    a[at + 12] = buyer.user;
+    a[at + 13] = seller.user;
     a[at + 14] = buyerFee;
     a[at + 15] = sellerFee;
-    a[at + 16] = makerRemaining;
-    a[at + 17] = makerOrderId;
+    a[at + 16] = maker.remaining;
+    a[at + 17] = maker.id;
   }
 
-  orderClosed(
-    seq: number,
-    orderId: number,
-    marketId: number,
-    user: number,
-    status: string,
-    reason: string,
-    filledQty: number,
-    released: number,
-  ): void {
+  orderClosed(seq: number, order: Order, status: string, reason: string, released: number): void {
     const rStatus = this.ref(status);
     const rReason = this.ref(reason);
     const at = this.room(9);
     const a = this.nums;
     a[at] = EV_ORDER_CLOSED;
     a[at + 1] = seq;
-    a[at + 2] = orderId;
-    a[at + 3] = marketId;
-    a[at + 4] = user;
+    a[at + 2] = order.id;
+    a[at + 3] = order.marketId;
+    a[at + 4] = order.user;
     a[at + 5] = rStatus;
     a[at + 6] = rReason;
-    a[at + 7] = filledQty;
+    a[at + 7] = order.filled;
     a[at + 8] = released;
   }
 
@@ -441,22 +418,16 @@ export class EventBuffer {
     a[at + 5] = qty;
   }
 
-  balance(
-    seq: number,
-    user: number,
-    assetId: number,
-    walletIndex: number,
-    available: number,
-    held: number,
-  ): void {
+  /** A user account's balance after the command. */
+  balance(seq: number, account: Account): void {
     const at = this.room(7);
     const a = this.nums;
     a[at] = EV_BALANCE;
     a[at + 1] = seq;
-    a[at + 2] = user;
-    a[at + 3] = assetId;
-    a[at + 4] = walletIndex;
-    a[at + 5] = available;
-    a[at + 6] = held;
+    a[at + 2] = account.user;
+    a[at + 3] = account.assetId;
+    a[at + 4] = account.walletIndex;
+    a[at + 5] = account.available;
+    a[at + 6] = account.held;
   }
 }

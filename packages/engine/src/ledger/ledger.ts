@@ -1,7 +1,7 @@
 // The ledger: accounts with available and held balances, double-entry transfers, holds. It is the
 // "risk engine" half of the engine; matching asks it to reserve and settle, never touches balances.
 
-import { addExact, isAmount } from '../arith.js';
+import { isAmount } from '../arith.js';
 import { fail } from '../assert.js';
 import type { Party, WalletType } from '../commands.js';
 import { WALLET_TYPES } from '../commands.js';
@@ -117,7 +117,10 @@ export class Ledger {
     if (!(from.asset === to.asset)) fail(`transfer across assets ${from.asset} -> ${to.asset}`);
     if (!this.canDebit(from, amount)) fail(`debit below zero on ${from.key}`);
     from.available -= amount;
-    to.available = addExact(to.available, amount);
+    // Inline rather than addExact: a double returned by a call that is not inlined is boxed.
+    const credited = to.available + amount;
+    if (!Number.isSafeInteger(credited)) fail(`sum out of safe range: ${to.available} + ${amount}`);
+    to.available = credited;
     this.touch(from);
     this.touch(to);
   }
@@ -128,7 +131,9 @@ export class Ledger {
     if (!(from.asset === to.asset)) fail(`settle across assets ${from.asset} -> ${to.asset}`);
     if (!(from.held >= amount)) fail(`held below zero on ${from.key}`);
     from.held -= amount;
-    to.available = addExact(to.available, amount);
+    const credited = to.available + amount;
+    if (!Number.isSafeInteger(credited)) fail(`sum out of safe range: ${to.available} + ${amount}`);
+    to.available = credited;
     this.touch(from);
     this.touch(to);
   }
