@@ -21,6 +21,7 @@ const createImpl: ImplFactory = () => {
   let seqBase = 0;
   let submittedAt = new Float64Array(0);
   let latencies = new Float64Array(0);
+  let timed = false;
   return {
     name: 'tradeloom-journal',
     // Yield often enough that group commits run while commands stream in, as a socket server would;
@@ -41,14 +42,18 @@ const createImpl: ImplFactory = () => {
       // Acknowledged = durable: every command up to durableSeq, timed when its group commit completes.
       let acked = 0;
       opened.onDurable((durableSeq) => {
+        if (!timed) return;
         const now = performance.now();
         const upTo = Math.min(durableSeq - seqBase + 1, submittedAt.length);
         for (let i = Math.max(acked, 0); i < upTo; i++) latencies[i] = now - submittedAt[i]!;
         acked = Math.max(acked, upTo);
       });
     },
+    timeCommands(on) {
+      timed = on;
+    },
     apply(w, i) {
-      submittedAt[i] = performance.now();
+      if (timed) submittedAt[i] = performance.now();
       const outcome = host!.submitWith(driver!.command(w, i), null);
       if (outcome === null) throw new Error('journal backlog full: the benchmark yields too rarely');
       driver!.record(w, i, outcome, host!.engine.events);
