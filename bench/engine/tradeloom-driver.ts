@@ -144,6 +144,27 @@ export class TradeloomDriver {
     if (op === OP_LIMIT && fills > 0) this.limitsCrossed++;
   }
 
+  /** The same counters from a result object (Engine.execute), reading its event objects. */
+  recordResult(w: Workload, i: number, result: CommandResult): void {
+    const op = w.op[i];
+    if (op === OP_CANCEL) {
+      if (result.ok) this.cancelsHit++;
+      else {
+        this.cancelsMissed++;
+        this.rejected++;
+      }
+      this.countFillObjects(result);
+      return;
+    }
+    if (!result.ok) {
+      this.rejected++;
+      return;
+    }
+    if (result.orderId !== undefined) this.engineOrderIds[w.orderId[i]!] = result.orderId;
+    const fills = this.countFillObjects(result);
+    if (op === OP_LIMIT && fills > 0) this.limitsCrossed++;
+  }
+
   stats(): ImplStats {
     return {
       trades: this.trades,
@@ -166,6 +187,21 @@ export class TradeloomDriver {
         fills++;
         this.volumeLots += events.numAt(pos, TRADE_QTY);
       } else if (type === EV_ORDER_CLOSED && events.refAt(pos, CLOSED_REASON) === 'STP') {
+        this.stpExpired++;
+      }
+    }
+    this.trades += fills;
+    return fills;
+  }
+
+  private countFillObjects(result: CommandResult): number {
+    if (!result.ok) return 0;
+    let fills = 0;
+    for (const event of result.events) {
+      if (event.type === 'trade') {
+        fills++;
+        this.volumeLots += event.qty;
+      } else if (event.type === 'orderClosed' && event.reason === 'STP') {
         this.stpExpired++;
       }
     }
