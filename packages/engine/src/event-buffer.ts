@@ -161,24 +161,26 @@ export class EventBuffer {
   eventAt(pos: number): EngineEvent {
     const a = this.nums;
     const p = pos - this.base;
-    const ref = (slot: number): unknown => this.refs[a[p + slot]! - this.refBase];
+    // References by index (no closure: this runs once per event materialised).
+    const refs = this.refs;
+    const rb = this.refBase;
     switch (a[p]) {
       case EV_OBJECT:
-        return ref(1) as EngineEvent;
+        return refs[a[p + 1]! - rb] as EngineEvent;
       case EV_ORDER_ACCEPTED:
         return {
           type: 'orderAccepted',
           seq: a[p + 1]!,
           ts: a[p + 2]!,
           orderId: a[p + 3]!,
-          clientOrderId: ref(4) as string | null,
+          clientOrderId: refs[a[p + 4]! - rb] as string | null,
           listId: a[p + 5]!,
           marketId: a[p + 6]!,
           user: a[p + 7]!,
           side: SIDE_NAMES[a[p + 8]! as 0]!,
-          orderType: ref(9) as never,
-          timeInForce: ref(10) as never,
-          stp: ref(11) as never,
+          orderType: refs[a[p + 9]! - rb] as never,
+          timeInForce: refs[a[p + 10]! - rb] as never,
+          stp: refs[a[p + 11]! - rb] as never,
           price: a[p + 12]!,
           qty: a[p + 13]!,
           quoteQty: a[p + 14]!,
@@ -224,8 +226,8 @@ export class EventBuffer {
           orderId: a[p + 2]!,
           marketId: a[p + 3]!,
           user: a[p + 4]!,
-          status: ref(5) as never,
-          reason: ref(6) as never,
+          status: refs[a[p + 5]! - rb] as never,
+          reason: refs[a[p + 6]! - rb] as never,
           filledQty: a[p + 7]!,
           released: a[p + 8]!,
         };
