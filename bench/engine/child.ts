@@ -133,6 +133,7 @@ async function runLatency(create: ImplFactory, w: Workload, durationsMs: Float64
   await impl.open?.();
   if (impl.latenciesMs !== undefined) {
     // The impl times each command itself (submit to acknowledgement).
+    impl.timeCommands?.(true);
     await runLoop(impl, w, w.count);
     await impl.settle?.();
     durationsMs.set(impl.latenciesMs().subarray(0, w.count));

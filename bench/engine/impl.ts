@@ -39,6 +39,11 @@ export interface EngineImpl {
    * timing: for a durable engine, submit to acknowledgement.
    */
   latenciesMs?(): Float64Array;
+  /**
+   * With latenciesMs: child.ts calls this with true before the latency run only, so that the
+   * throughput run pays for no per-command clock reads (as for every other impl).
+   */
+  timeCommands?(on: boolean): void;
   /** Release files and handles after a run. */
   close?(): Promise<void>;
 }

@@ -2,7 +2,8 @@
 // counters read back from results. Shared by the in-memory and the journaled impls so both run
 // exactly the same commands.
 
-import type { Command, CommandResult, Side } from '@tradeloom/engine';
+import type { Command, CommandResult, EventBuffer, Outcome, Side } from '@tradeloom/engine';
+import { CLOSED_REASON, EV_ORDER_CLOSED, EV_TRADE, TRADE_QTY } from '@tradeloom/engine';
 import type { ImplStats } from './impl.js';
 import { OP_CANCEL, OP_LIMIT, type Workload } from './workload.js';
 
@@ -117,18 +118,42 @@ export class TradeloomDriver {
       : { type: 'placeOrder', ts, marketId, user, side, orderType: 'MARKET', qty };
   }
 
-  /** Read the counters (and the new order's id) from step i's result. */
-  record(w: Workload, i: number, result: CommandResult): void {
+  /**
+   * Read the counters (and the new order's id) from step i's outcome, reading its events as records
+   * where the engine wrote them (Engine.apply), as a binary consumer of the event stream would.
+   */
+  record(w: Workload, i: number, outcome: Outcome, events: EventBuffer): void {
     const op = w.op[i];
     if (op === OP_CANCEL) {
       // UNKNOWN_ORDER is the normal outcome for an order that has filled (or was expired by
       // self-trade prevention) since the generator picked it; the peers report it as a miss too.
+      if (outcome.ok) this.cancelsHit++;
+      else {
+        this.cancelsMissed++;
+        this.rejected++;
+      }
+      this.countFills(outcome, events);
+      return;
+    }
+    if (!outcome.ok) {
+      this.rejected++;
+      return;
+    }
+    if (outcome.orderId !== 0) this.engineOrderIds[w.orderId[i]!] = outcome.orderId;
+    const fills = this.countFills(outcome, events);
+    if (op === OP_LIMIT && fills > 0) this.limitsCrossed++;
+  }
+
+  /** The same counters from a result object (Engine.execute), reading its event objects. */
+  recordResult(w: Workload, i: number, result: CommandResult): void {
+    const op = w.op[i];
+    if (op === OP_CANCEL) {
       if (result.ok) this.cancelsHit++;
       else {
         this.cancelsMissed++;
         this.rejected++;
       }
-      this.countFills(result);
+      this.countFillObjects(result);
       return;
     }
     if (!result.ok) {
@@ -136,7 +161,7 @@ export class TradeloomDriver {
       return;
     }
     if (result.orderId !== undefined) this.engineOrderIds[w.orderId[i]!] = result.orderId;
-    const fills = this.countFills(result);
+    const fills = this.countFillObjects(result);
     if (op === OP_LIMIT && fills > 0) this.limitsCrossed++;
   }
 
@@ -153,7 +178,23 @@ export class TradeloomDriver {
   }
 
   /** Count the fills and self-trade expiries of one accepted command; returns its fill count. */
-  private countFills(result: CommandResult): number {
+  private countFills(outcome: Outcome, events: EventBuffer): number {
+    if (!outcome.ok) return 0;
+    let fills = 0;
+    for (let pos = outcome.eventsFrom; pos < outcome.eventsTo; pos = events.next(pos)) {
+      const type = events.typeAt(pos);
+      if (type === EV_TRADE) {
+        fills++;
+        this.volumeLots += events.numAt(pos, TRADE_QTY);
+      } else if (type === EV_ORDER_CLOSED && events.refAt(pos, CLOSED_REASON) === 'STP') {
+        this.stpExpired++;
+      }
+    }
+    this.trades += fills;
+    return fills;
+  }
+
+  private countFillObjects(result: CommandResult): number {
     if (!result.ok) return 0;
     let fills = 0;
     for (const event of result.events) {

@@ -3,15 +3,17 @@
 // Recovery = latest valid snapshot + replay of the journal after it.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command, CommandResult } from '@tradeloom/engine';
+import type { Command, CommandResult, Outcome } from '@tradeloom/engine';
 import {
+  acceptedResult,
   assert,
+  binaryCommandBytes,
   decodeCommand,
   Engine,
   encodeCommand,
   encodeSnapshot,
-  isBinaryEncoded,
   restoreSnapshot,
+  writeBinaryCommand,
 } from '@tradeloom/engine';
 import { Journal, loadLatestSnapshot, writeSnapshot } from '@tradeloom/journal';
 
@@ -37,11 +39,26 @@ export interface RecoveryReport {
 export type ResultListener = (result: CommandResult, command: Command) => void;
 type Ack = (result: CommandResult) => void;
 
+const PENDING_MIN = 4096;
+
 export class EngineHost {
-  private readonly pending: { result: CommandResult; command: Command; ack: Ack | null }[] = [];
+  // Commands executed and journaled but not yet durable, in seq order, one slot each in parallel arrays
+  // (no object per command): slot i holds command seq pendingSeq0 + (i - pendingHead). Their events wait
+  // in the engine's event buffer, as records, until they are acknowledged.
   private pendingHead = 0;
+  private pendingTail = 0;
+  private pendingSeq0 = 0;
+  private pendingEventsFrom = new Float64Array(PENDING_MIN);
+  private pendingEventsTo = new Float64Array(PENDING_MIN);
+  private pendingRefsFrom = new Float64Array(PENDING_MIN);
+  private pendingOrderId = new Float64Array(PENDING_MIN);
+  /** Results built at execution (rejections, repeated keys, ...); null for the plain ones. */
+  private pendingResult: (CommandResult | null)[] = new Array<CommandResult | null>(PENDING_MIN).fill(null);
+  private pendingAck: (Ack | null)[] = new Array<Ack | null>(PENDING_MIN).fill(null);
+  /** The commands, kept only while result listeners are registered. */
+  private pendingCommand: (Command | null)[] = new Array<Command | null>(PENDING_MIN).fill(null);
+  private acknowledging = false;
   private readonly listeners: ResultListener[] = [];
-  private readonly scratch = Buffer.allocUnsafe(128);
   private snapshotting = false;
   private lastSnapshotSeq: number;
   private readonly writtenSnapshots: number[] = [];
@@ -78,10 +95,16 @@ export class EngineHost {
     });
     let replayed = 0;
     for (const record of journal.readFrom(snapshotSeq + 1)) {
-      const result = engine.execute(decodeCommand(record.payload));
-      assert(result.commandSeq === record.seq, `journal seq ${record.seq} replayed as ${result.commandSeq}`);
+      // Replay needs the state, not the events: drop them as they come.
+      engine.events.clear();
+      const outcome = engine.apply(decodeCommand(record.payload));
+      assert(
+        outcome.commandSeq === record.seq,
+        `journal seq ${record.seq} replayed as ${outcome.commandSeq}`,
+      );
       replayed++;
     }
+    engine.events.clear();
     assert(
       engine.commandSeq === journal.lastSeq,
       `journal ends at ${journal.lastSeq}, engine at ${engine.commandSeq}`,
@@ -101,7 +124,21 @@ export class EngineHost {
     return this.journal.durableSeq;
   }
 
-  /** Results (with their commands) in sequence order, each only after it is durable. */
+  /**
+   * Called after each group commit, once its commands are acknowledged, with the highest durable
+   * command seq: a signal without a result object per command (the events of commands up to it are
+   * gone from `engine.events` by then).
+   */
+  onDurable(listener: (durableSeq: number) => void): void {
+    this.durableListeners.push(listener);
+  }
+
+  private readonly durableListeners: ((durableSeq: number) => void)[] = [];
+
+  /**
+   * Results (with their commands) in sequence order, each only after it is durable, for the commands
+   * submitted after the listener was registered.
+   */
   onResult(listener: ResultListener): void {
     this.listeners.push(listener);
   }
@@ -113,10 +150,12 @@ export class EngineHost {
 
   /**
    * Callback form of submit, without a promise per command (the socket server's path). Returns the
-   * result as executed, NOT yet durable (null while the command waits for journal space): callers may
-   * use it only to correlate ids; anything shown to anyone must wait for the acknowledgement.
+   * engine's outcome of the command as executed, NOT yet durable (null while the command waits for
+   * journal space), valid until the next command: callers may use it only to correlate ids (its events
+   * stay readable in `engine.events` until the command is acknowledged); anything shown to anyone must
+   * wait for the acknowledgement. With a null `ack` and no result listener, no result object is built.
    */
-  submitWith(command: Command, ack: Ack | null): CommandResult | null {
+  submitWith(command: Command, ack: Ack | null): Outcome | null {
     assert(!this.closed, 'engine host is closed');
     // When the journal's backlog is full (a disk stall), commands wait here, in order, unexecuted:
     // executing one the journal then refuses would put state in memory that no record backs.
@@ -141,16 +180,88 @@ export class EngineHost {
     this.stalled.splice(0, i);
   }
 
-  private apply(command: Command, ack: Ack | null): CommandResult {
-    const bytes = encodeCommand(command, this.scratch);
-    // Execute exactly what replay will execute: the decoded bytes when the encoding is not the identity.
-    const executed = isBinaryEncoded(bytes) ? command : decodeCommand(bytes);
-    const result = this.engine.execute(executed);
-    const seq = this.journal.append(bytes);
-    assert(seq === result.commandSeq, `journal seq ${seq} != command seq ${result.commandSeq}`);
-    this.pending.push({ result, command: executed, ack });
+  private apply(command: Command, ack: Ack | null): Outcome {
+    const journal = this.journal;
+    const binary = binaryCommandBytes(command);
+    let executed = command;
+    let outcome: Outcome;
+    let seq: number;
+    if (binary >= 0) {
+      // The hot commands: encoded straight into the journal's write buffer, executed, then committed (a
+      // command whose execution breaks an invariant never reaches the journal).
+      const at = journal.beginRecord(binary);
+      writeBinaryCommand(command, journal.recordView, at);
+      outcome = this.engine.apply(command);
+      seq = journal.commitRecord(binary);
+    } else {
+      // Execute exactly what replay will execute: the decoded JSON, not the object (it may hold more).
+      const bytes = encodeCommand(command);
+      executed = decodeCommand(bytes);
+      outcome = this.engine.apply(executed);
+      seq = journal.append(bytes);
+    }
+    if (!(seq === outcome.commandSeq))
+      assert(false, `journal seq ${seq} != command seq ${outcome.commandSeq}`);
+    this.enqueue(outcome, ack, this.listeners.length > 0 ? executed : null);
     if (this.snapshotEvery > 0 && seq - this.lastSnapshotSeq >= this.snapshotEvery) this.snapshot();
-    return result;
+    return outcome;
+  }
+
+  private enqueue(outcome: Outcome, ack: Ack | null, command: Command | null): void {
+    if (this.pendingHead === this.pendingTail) {
+      this.pendingHead = 0;
+      this.pendingTail = 0;
+      this.pendingSeq0 = outcome.commandSeq;
+    }
+    let i = this.pendingTail;
+    if (i === this.pendingEventsFrom.length) i = this.makeRoom();
+    this.pendingEventsFrom[i] = outcome.eventsFrom;
+    this.pendingEventsTo[i] = outcome.eventsTo;
+    this.pendingRefsFrom[i] = outcome.refsFrom;
+    this.pendingOrderId[i] = outcome.orderId;
+    this.pendingResult[i] = outcome.result;
+    this.pendingAck[i] = ack;
+    this.pendingCommand[i] = command;
+    this.pendingTail = i + 1;
+  }
+
+  /** Room for one more pending command: slide the live slots to the front, or grow. Returns the free slot. */
+  private makeRoom(): number {
+    const head = this.pendingHead;
+    const live = this.pendingTail - head;
+    const capacity = this.pendingEventsFrom.length;
+    // While acknowledging, slots must keep their indexes: grow only.
+    if (head * 2 >= capacity && !this.acknowledging) {
+      for (const a of [
+        this.pendingEventsFrom,
+        this.pendingEventsTo,
+        this.pendingRefsFrom,
+        this.pendingOrderId,
+      ])
+        a.copyWithin(0, head, this.pendingTail);
+      // Plain loops: copyWithin on a JS array takes the generic (property-by-property) path.
+      for (const a of [this.pendingResult, this.pendingAck, this.pendingCommand]) {
+        for (let k = 0; k < live; k++) a[k] = a[head + k]!;
+        for (let k = live; k < this.pendingTail; k++) a[k] = null;
+      }
+      this.pendingHead = 0;
+      this.pendingTail = live;
+      return live;
+    }
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(capacity * 2);
+      b.set(a);
+      return b;
+    };
+    const growRefs = <T>(a: (T | null)[]) => a.concat(new Array<T | null>(capacity).fill(null));
+    this.pendingEventsFrom = grow(this.pendingEventsFrom);
+    this.pendingEventsTo = grow(this.pendingEventsTo);
+    this.pendingRefsFrom = grow(this.pendingRefsFrom);
+    this.pendingOrderId = grow(this.pendingOrderId);
+    this.pendingResult = growRefs(this.pendingResult);
+    this.pendingAck = growRefs(this.pendingAck);
+    this.pendingCommand = growRefs(this.pendingCommand);
+    return this.pendingTail;
   }
 
   /** Resolves once every command submitted so far is durable and acknowledged. */
@@ -186,21 +297,45 @@ export class EngineHost {
   }
 
   private acknowledge(durableSeq: number): void {
-    const pending = this.pending;
-    let i = this.pendingHead;
-    while (i < pending.length && pending[i]!.result.commandSeq <= durableSeq) {
-      const entry = pending[i]!;
-      entry.ack?.(entry.result);
-      for (const listener of this.listeners) listener(entry.result, entry.command);
-      i++;
+    const events = this.engine.events;
+    const listeners = this.listeners;
+    this.acknowledging = true;
+    try {
+      // An ack may submit more commands: they land after the tail and wait for a later commit.
+      let i = this.pendingHead;
+      while (i < this.pendingTail && this.pendingSeq0 + (i - this.pendingHead) <= durableSeq) {
+        const ack = this.pendingAck[i]!;
+        if (ack !== null || listeners.length > 0) {
+          const seq = this.pendingSeq0 + (i - this.pendingHead);
+          const result =
+            this.pendingResult[i] ??
+            acceptedResult(
+              seq,
+              this.pendingOrderId[i]!,
+              events.materialize(this.pendingEventsFrom[i]!, this.pendingEventsTo[i]!),
+            );
+          ack?.(result);
+          const command = this.pendingCommand[i]!;
+          if (command !== null) for (const listener of listeners) listener(result, command);
+        }
+        this.pendingResult[i] = null;
+        this.pendingAck[i] = null;
+        this.pendingCommand[i] = null;
+        i++;
+      }
+      this.pendingSeq0 += i - this.pendingHead;
+      this.pendingHead = i;
+    } finally {
+      this.acknowledging = false;
     }
-    if (i === pending.length) {
-      pending.length = 0;
-      this.pendingHead = 0;
-    } else if (i > 4096 && i * 2 > pending.length) {
-      pending.splice(0, i);
-      this.pendingHead = 0;
-    } else this.pendingHead = i;
+    // The events of acknowledged commands are no longer needed.
+    if (this.pendingHead === this.pendingTail) events.clear();
+    else
+      events.discardBefore(
+        this.pendingEventsFrom[this.pendingHead]!,
+        this.pendingRefsFrom[this.pendingHead]!,
+      );
+    for (const listener of this.durableListeners) listener(durableSeq);
   }
 
   /** True once close() was called: the host takes no more commands. */

@@ -1,6 +1,8 @@
 // Our engine behind its journal (EngineHost from apps/engine): every command is encoded, executed,
 // appended, and acknowledged only after a group commit's fdatasync. Throughput counts until the
 // last command is durable; latency is submit to acknowledgement, which includes waiting for the disk.
+// Results are read as the engine's outcome and event records (no result object per command), as a
+// binary publisher would; `onDurable` reports each group commit.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ const createImpl: ImplFactory = () => {
   let seqBase = 0;
   let submittedAt = new Float64Array(0);
   let latencies = new Float64Array(0);
+  let timed = false;
   return {
     name: 'tradeloom-journal',
     // Yield often enough that group commits run while commands stream in, as a socket server would;
@@ -36,16 +39,24 @@ const createImpl: ImplFactory = () => {
       host = opened;
       for (const command of setupCommands(workload!.users)) mustAccept(await opened.submit(command), command);
       seqBase = opened.engine.commandSeq + 1;
-      opened.onResult((result) => {
-        const i = result.commandSeq - seqBase;
-        if (i >= 0) latencies[i] = performance.now() - submittedAt[i]!;
+      // Acknowledged = durable: every command up to durableSeq, timed when its group commit completes.
+      let acked = 0;
+      opened.onDurable((durableSeq) => {
+        if (!timed) return;
+        const now = performance.now();
+        const upTo = Math.min(durableSeq - seqBase + 1, submittedAt.length);
+        for (let i = Math.max(acked, 0); i < upTo; i++) latencies[i] = now - submittedAt[i]!;
+        acked = Math.max(acked, upTo);
       });
     },
+    timeCommands(on) {
+      timed = on;
+    },
     apply(w, i) {
-      submittedAt[i] = performance.now();
-      const result = host!.submitWith(driver!.command(w, i), null);
-      if (result === null) throw new Error('journal backlog full: the benchmark yields too rarely');
-      driver!.record(w, i, result);
+      if (timed) submittedAt[i] = performance.now();
+      const outcome = host!.submitWith(driver!.command(w, i), null);
+      if (outcome === null) throw new Error('journal backlog full: the benchmark yields too rarely');
+      driver!.record(w, i, outcome, host!.engine.events);
     },
     async settle() {
       await host!.flush();

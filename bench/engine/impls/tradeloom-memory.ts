@@ -18,7 +18,10 @@ const createImpl: ImplFactory = () => {
       driver = new TradeloomDriver(w);
     },
     apply(w, i) {
-      driver!.record(w, i, engine.execute(driver!.command(w, i)));
+      // The events stay in the engine's buffer, read there as records, then dropped.
+      const events = engine.events;
+      events.clear();
+      driver!.record(w, i, engine.apply(driver!.command(w, i)), events);
     },
     stats() {
       return driver!.stats();

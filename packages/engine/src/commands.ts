@@ -43,6 +43,39 @@ export type OrderType = (typeof ORDER_TYPES)[number];
 export const STP_MODES = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'] as const;
 export type StpMode = (typeof STP_MODES)[number];
 
+// Membership tests for the lists above as switches: Array.prototype.includes is a builtin call per
+// test, and these run several times per order.
+/** True when v is one of SIDES. */
+export function isSide(v: unknown): v is Side {
+  return v === 'BUY' || v === 'SELL';
+}
+
+/** True when v is one of ORDER_TYPES. */
+export function isOrderType(v: unknown): v is OrderType {
+  switch (v) {
+    case 'LIMIT':
+    case 'LIMIT_MAKER':
+    case 'MARKET':
+    case 'STOP_LOSS':
+    case 'STOP_LOSS_LIMIT':
+    case 'TAKE_PROFIT':
+    case 'TAKE_PROFIT_LIMIT':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** True when v is one of TIMES_IN_FORCE. */
+export function isTimeInForce(v: unknown): v is TimeInForce {
+  return v === 'GTC' || v === 'IOC' || v === 'FOK';
+}
+
+/** True when v is one of STP_MODES. */
+export function isStpMode(v: unknown): v is StpMode {
+  return v === 'NONE' || v === 'EXPIRE_TAKER' || v === 'EXPIRE_MAKER' || v === 'EXPIRE_BOTH';
+}
+
 /** Market parameters fixed at creation (tick and lot define the integer grid of the book). */
 export interface MarketSpec {
   id: number;

@@ -2,6 +2,7 @@
 // opens it for a command, the components append events, and it closes with the aggregated
 // balance and book-level events. Nothing here reads a clock or does I/O.
 
+import { EventBuffer } from './event-buffer.js';
 import type { EngineEvent } from './events.js';
 import type { Account } from './ledger/account.js';
 import type { PriceLevel } from './matching/price-level.js';
@@ -12,26 +13,30 @@ export class Context {
   /** Last event sequence number assigned. */
   eventSeq = 0;
   ts = 0;
-  events: EngineEvent[] = [];
+  /** Every command's events, appended as records (see event-buffer.ts); readers clear or discard them. */
+  readonly out = new EventBuffer();
+  /** Where the current command's events begin in `out`. */
+  eventsFrom = 0;
   /** Accounts and levels touched by the current command: the first `*Count` entries are live. */
   readonly touchedAccounts: Account[] = [];
   touchedAccountCount = 0;
   readonly touchedLevels: PriceLevel[] = [];
   touchedLevelCount = 0;
 
-  /** Give the next event its global sequence number and append it to the command's output. */
+  /** Append a rare event, kept as an object (hot events are written as records through `out`). */
   emit(event: EngineEvent): void {
-    this.events.push(event);
+    this.out.object(event);
   }
 
   nextSeq(): number {
     return ++this.eventSeq;
   }
 
-  /** Start a new command's output (truncating arrays by setting length is a slow runtime call in V8). */
+  /** Start a new command's output. */
   reset(ts: number): void {
     this.ts = ts;
-    this.events = [];
+    this.out.ts = ts;
+    this.eventsFrom = this.out.end;
     this.touchedAccountCount = 0;
     this.touchedLevelCount = 0;
   }

@@ -1,16 +1,38 @@
 import zlib from 'node:zlib';
 
-const TABLE = new Int32Array(256);
+// Slicing-by-8 tables: TABLES[k * 256 + n] is the CRC of byte n followed by k zero bytes, so eight
+// bytes are folded in per step with eight lookups instead of eight dependent table steps.
+const TABLES = new Int32Array(8 * 256);
 for (let n = 0; n < 256; n++) {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  TABLE[n] = c;
+  TABLES[n] = c;
+}
+for (let n = 0; n < 256; n++) {
+  for (let k = 1; k < 8; k++) {
+    const prev = TABLES[(k - 1) * 256 + n]!;
+    TABLES[k * 256 + n] = (prev >>> 8) ^ TABLES[prev & 0xff]!;
+  }
 }
 
-/** CRC-32 (IEEE) of `bytes[start, end)` continuing from `crc`; a table loop, used for short ranges inside a buffer without allocating a view. */
+/** CRC-32 (IEEE) of `bytes[start, end)` continuing from `crc`; table lookups (slicing-by-8), used for short ranges inside a buffer without allocating a view. */
 export function crc32Range(bytes: Uint8Array, start: number, end: number, crc = 0): number {
+  const t = TABLES;
   let c = ~crc;
-  for (let i = start; i < end; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    const one = c ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+    c =
+      t[1792 + (one & 0xff)]! ^
+      t[1536 + ((one >>> 8) & 0xff)]! ^
+      t[1280 + ((one >>> 16) & 0xff)]! ^
+      t[1024 + (one >>> 24)]! ^
+      t[768 + bytes[i + 4]!]! ^
+      t[512 + bytes[i + 5]!]! ^
+      t[256 + bytes[i + 6]!]! ^
+      t[bytes[i + 7]!]!;
+  }
+  for (; i < end; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
 }
 

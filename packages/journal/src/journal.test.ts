@@ -73,6 +73,43 @@ describe('append and read back', () => {
   });
 });
 
+describe('records written in place', () => {
+  it('beginRecord/commitRecord writes the same records as append, across segment rolls', async () => {
+    const journal = await Journal.open({ dir, segmentBytesMax: 4_096 });
+    for (let seq = 1; seq <= 600; seq++) {
+      const payload = payloadFor(seq);
+      if (seq % 2 === 0) {
+        expect(journal.append(payload)).toBe(seq);
+      } else {
+        const at = journal.beginRecord(payload.length);
+        journal.recordBuffer.set(payload, at);
+        expect(journal.commitRecord(payload.length)).toBe(seq);
+      }
+    }
+    await journal.close();
+    expect(segmentPaths(dir).length).toBeGreaterThan(1);
+    const reopened = await Journal.open({ dir });
+    expect(reopened.recovery).toEqual({ truncatedBytes: 0, lastSeq: 600 });
+    expect(readAll(reopened)).toEqual(
+      Array.from({ length: 600 }, (_, i) => ({ seq: i + 1, payload: Uint8Array.from(payloadFor(i + 1)) })),
+    );
+    await reopened.close();
+  });
+
+  it('a begun record that is never committed is not there, and a commit must match its begin', async () => {
+    const journal = await Journal.open({ dir });
+    const at = journal.beginRecord(3);
+    journal.recordBuffer.set([9, 9, 9], at);
+    expect(() => journal.commitRecord(2)).toThrow(JournalError);
+    expect(journal.append(payloadFor(1))).toBe(1);
+    expect(() => journal.commitRecord(3)).toThrow(JournalError);
+    await journal.close();
+    const reopened = await Journal.open({ dir });
+    expect(readAll(reopened)).toEqual([{ seq: 1, payload: Uint8Array.from(payloadFor(1)) }]);
+    await reopened.close();
+  });
+});
+
 describe('single writer', () => {
   it('refuses a second open of the same dir and takes over a lock left by a dead process', async () => {
     const journal = await Journal.open({ dir });

@@ -71,6 +71,8 @@ interface Split {
 /** A chunk of appended bytes awaiting its group commit; usually spans one segment, splits mark rolls. */
 interface WriteBuffer {
   readonly buf: Buffer;
+  /** A DataView over buf, for writers that encode records in place. */
+  readonly view: DataView;
   len: number;
   splits: Split[];
   /** Seq of the last record in the buffer, 0 if none. */
@@ -242,8 +244,19 @@ export class Journal {
 
   /** Appends one record and returns its seq; durable only once `durableSeq` reaches it. */
   append(payload: Uint8Array): number {
+    const at = this.beginRecord(payload.length);
+    this.current.buf.set(payload, at);
+    return this.commitRecord(payload.length);
+  }
+
+  /**
+   * Starts a record of exactly `length` payload bytes that the caller writes in place, at the returned
+   * offset of `recordView` (or `recordBuffer`), then appends with `commitRecord(length)`: no copy and no
+   * buffer per record. Nothing else may be called on the journal in between; a record begun and never
+   * committed is simply not there (the next begin overwrites it).
+   */
+  beginRecord(length: number): number {
     if (this.state !== 'open') throw this.unavailableError();
-    const length = payload.length;
     if (length > PAYLOAD_BYTES_MAX) {
       throw new JournalError('RECORD_TOO_LARGE', `payload of ${length} bytes exceeds ${PAYLOAD_BYTES_MAX}`);
     }
@@ -258,18 +271,42 @@ export class Journal {
       this.roll(recordBytes);
     let wb = this.current;
     if (wb.len + recordBytes > wb.buf.length) wb = this.replaceCurrent(recordBytes);
+    this.begunLength = length;
+    return wb.len + RECORD_HEADER_BYTES;
+  }
+
+  /** Where `beginRecord`'s payload goes: the current write buffer (valid until `commitRecord`). */
+  get recordBuffer(): Buffer {
+    return this.current.buf;
+  }
+
+  /** A DataView over `recordBuffer`. */
+  get recordView(): DataView {
+    return this.current.view;
+  }
+
+  /** Appends the record begun by `beginRecord(length)`, whose payload is in place; returns its seq. */
+  commitRecord(length: number): number {
+    if (!(length === this.begunLength))
+      throw new JournalError(
+        'INVALID_ARGUMENT',
+        `commitRecord(${length}) after beginRecord(${this.begunLength})`,
+      );
+    this.begunLength = -1;
+    const recordBytes = RECORD_HEADER_BYTES + length;
+    const wb = this.current;
     const seq = this.lastSeqValue + 1;
     const buf = wb.buf;
     const at = wb.len;
     writeU32(buf, at, length);
     writeU64(buf, at + 8, seq);
-    buf.set(payload, at + RECORD_HEADER_BYTES);
-    // Small records: a JS table loop over the bytes just copied. zlib.crc32 is as fast here but returns a
-    // boxed number (a heap allocation per record) for CRCs >= 2^30; it pays off only for large payloads.
+    // Small records: a JS table loop over the bytes in place. zlib.crc32 is as fast here but returns a
+    // boxed number (a heap allocation per record) for CRCs >= 2^30 and needs a view of the payload; it
+    // pays off only for large payloads.
     const crc =
       length < NATIVE_CRC_BYTES_MIN
         ? crc32Range(buf, at + 8, at + recordBytes)
-        : crc32(payload, crc32Range(buf, at + 8, at + 16));
+        : crc32(buf.subarray(at + RECORD_HEADER_BYTES, at + recordBytes), crc32Range(buf, at + 8, at + 16));
     writeU32(buf, at + 4, crc);
     wb.len = at + recordBytes;
     wb.lastSeq = seq;
@@ -281,6 +318,9 @@ export class Journal {
     if (!this.flushArmed) this.armFlush();
     return seq;
   }
+
+  /** Payload length of the record begun and not yet committed; -1 when none. */
+  private begunLength = -1;
 
   /** Registers a listener called with the new `durableSeq` after each group commit; returns its remover. */
   onDurable(listener: (durableSeq: number) => void): () => void {
@@ -379,7 +419,14 @@ export class Journal {
   }
 
   private newBuffer(bytes: number): WriteBuffer {
-    return { buf: Buffer.allocUnsafeSlow(bytes), len: 0, splits: [], lastSeq: 0 };
+    const buf = Buffer.allocUnsafeSlow(bytes);
+    return {
+      buf,
+      view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength),
+      len: 0,
+      splits: [],
+      lastSeq: 0,
+    };
   }
 
   // Takes a reset buffer for the active segment, from the pool when the pooled size fits.

@@ -1,8 +1,17 @@
 // Journal encoding of commands. The two hot commands (placeOrder, cancelOrder) have a fixed binary
 // layout; everything else is JSON. A command is encoded in binary only when that is lossless, so
 // that replaying decoded bytes always reproduces what the live engine executed.
-import type { CancelOrder, Command, PlaceOrder } from '../commands.js';
-import { ORDER_TYPES, SIDES, STP_MODES, TIMES_IN_FORCE } from '../commands.js';
+import type { CancelOrder, Command, OrderType, PlaceOrder, StpMode, TimeInForce } from '../commands.js';
+import {
+  isOrderType,
+  isSide,
+  isStpMode,
+  isTimeInForce,
+  ORDER_TYPES,
+  SIDES,
+  STP_MODES,
+  TIMES_IN_FORCE,
+} from '../commands.js';
 
 const TAG_JSON = 0;
 const TAG_PLACE = 1;
@@ -25,10 +34,10 @@ function binaryPlace(c: PlaceOrder): boolean {
     c.marketId >= 0 &&
     c.marketId < 2 ** 32 &&
     isNum(c.user) &&
-    SIDES.includes(c.side) &&
-    ORDER_TYPES.includes(c.orderType) &&
-    (c.timeInForce === undefined || TIMES_IN_FORCE.includes(c.timeInForce)) &&
-    (c.stp === undefined || STP_MODES.includes(c.stp)) &&
+    isSide(c.side) &&
+    isOrderType(c.orderType) &&
+    (c.timeInForce === undefined || isTimeInForce(c.timeInForce)) &&
+    (c.stp === undefined || isStpMode(c.stp)) &&
     optNum(c.price) &&
     optNum(c.qty) &&
     optNum(c.quoteQty) &&
@@ -51,57 +60,125 @@ function binaryCancel(c: CancelOrder): boolean {
   );
 }
 
-function writeId(buf: Buffer, at: number, id: string | undefined): number {
-  if (id === undefined) {
-    buf[at] = 0xff;
-    return at + 1;
-  }
-  buf[at] = id.length;
-  buf.write(id, at + 1, 'latin1');
-  return at + 1 + id.length;
-}
-
 function readId(buf: Uint8Array, at: number): [string | undefined, number] {
   const len = buf[at]!;
   if (len === 0xff) return [undefined, at + 1];
   return [Buffer.from(buf.buffer, buf.byteOffset + at + 1, len).toString('latin1'), at + 1 + len];
 }
 
+const PLACE_FIXED_BYTES = 66;
+const CANCEL_FIXED_BYTES = 30;
+
 /**
- * Encode a command into `out` at offset 0 when it fits the binary layout; returns the byte length,
- * or encodes JSON into a fresh buffer and returns it.
+ * Bytes of the command's binary encoding, or -1 when it has none (it is then journaled as JSON):
+ * the check `writeBinaryCommand` relies on. Allocates nothing.
+ */
+export function binaryCommandBytes(cmd: Command): number {
+  // One read of `type`: this site sees every command shape (a megamorphic load each time).
+  const type = cmd.type;
+  if (type === 'placeOrder') {
+    const place = cmd as PlaceOrder;
+    if (!binaryPlace(place)) return -1;
+    return PLACE_FIXED_BYTES + (place.clientOrderId === undefined ? 1 : 1 + place.clientOrderId.length);
+  }
+  if (type === 'cancelOrder') {
+    const cancel = cmd as CancelOrder;
+    if (!binaryCancel(cancel)) return -1;
+    return CANCEL_FIXED_BYTES + (cancel.clientOrderId === undefined ? 1 : 1 + cancel.clientOrderId.length);
+  }
+  return -1;
+}
+
+/**
+ * Write the binary encoding of a command for which `binaryCommandBytes` gave a length, at `at` in
+ * `view` (in place, e.g. straight into the journal's write buffer).
+ */
+export function writeBinaryCommand(cmd: Command, view: DataView, at: number): void {
+  if (cmd.type === 'placeOrder') {
+    view.setUint8(at, TAG_PLACE);
+    view.setFloat64(at + 1, cmd.ts, true);
+    view.setUint32(at + 9, cmd.marketId, true);
+    view.setFloat64(at + 13, cmd.user, true);
+    view.setUint8(at + 21, cmd.side === 'BUY' ? 0 : 1);
+    view.setUint8(at + 22, orderTypeIndex(cmd.orderType));
+    view.setUint8(at + 23, cmd.timeInForce === undefined ? 0xff : tifIndex(cmd.timeInForce));
+    view.setUint8(at + 24, cmd.stp === undefined ? 0xff : stpIndex(cmd.stp));
+    let present = 0;
+    present |= writeOptional(view, at + 26, cmd.price, 1);
+    present |= writeOptional(view, at + 34, cmd.qty, 2);
+    present |= writeOptional(view, at + 42, cmd.quoteQty, 4);
+    present |= writeOptional(view, at + 50, cmd.stopPrice, 8);
+    present |= writeOptional(view, at + 58, cmd.trailingDeltaBps, 16);
+    view.setUint8(at + 25, present);
+    writeId(view, at + 66, cmd.clientOrderId);
+    return;
+  }
+  if (cmd.type === 'cancelOrder') {
+    view.setUint8(at, TAG_CANCEL);
+    view.setFloat64(at + 1, cmd.ts, true);
+    view.setUint32(at + 9, cmd.marketId, true);
+    view.setFloat64(at + 13, cmd.user, true);
+    view.setUint8(at + 21, cmd.orderId === undefined ? 0 : 1);
+    view.setFloat64(at + 22, cmd.orderId ?? 0, true);
+    writeId(view, at + 30, cmd.clientOrderId);
+    return;
+  }
+  throw new RangeError(`${cmd.type} has no binary encoding`);
+}
+
+function writeOptional(view: DataView, at: number, value: number | undefined, bit: number): number {
+  view.setFloat64(at, value ?? 0, true);
+  return value === undefined ? 0 : bit;
+}
+
+function writeId(view: DataView, at: number, id: string | undefined): void {
+  if (id === undefined) {
+    view.setUint8(at, 0xff);
+    return;
+  }
+  view.setUint8(at, id.length);
+  // binaryPlace/binaryCancel admitted printable ASCII only: one byte per character.
+  for (let i = 0; i < id.length; i++) view.setUint8(at + 1 + i, id.charCodeAt(i));
+}
+
+// Indexes into the lists of commands.ts (their order is the encoding), without a search per command.
+function orderTypeIndex(type: OrderType): number {
+  switch (type) {
+    case 'LIMIT':
+      return 0;
+    case 'LIMIT_MAKER':
+      return 1;
+    case 'MARKET':
+      return 2;
+    case 'STOP_LOSS':
+      return 3;
+    case 'STOP_LOSS_LIMIT':
+      return 4;
+    case 'TAKE_PROFIT':
+      return 5;
+    case 'TAKE_PROFIT_LIMIT':
+      return 6;
+  }
+}
+
+function tifIndex(tif: TimeInForce): number {
+  return tif === 'GTC' ? 0 : tif === 'IOC' ? 1 : 2;
+}
+
+function stpIndex(stp: StpMode): number {
+  return stp === 'NONE' ? 0 : stp === 'EXPIRE_TAKER' ? 1 : stp === 'EXPIRE_MAKER' ? 2 : 3;
+}
+
+/**
+ * Encode a command into `out` at offset 0 when it fits the binary layout and return that slice of
+ * `out`; otherwise encode JSON into a fresh buffer and return it.
  */
 export function encodeCommand(cmd: Command, out?: Buffer): Buffer {
-  const buf = out ?? Buffer.allocUnsafe(COMMAND_BINARY_MAX);
-  if (cmd.type === 'placeOrder' && binaryPlace(cmd)) {
-    buf[0] = TAG_PLACE;
-    buf.writeDoubleLE(cmd.ts, 1);
-    buf.writeUInt32LE(cmd.marketId, 9);
-    buf.writeDoubleLE(cmd.user, 13);
-    buf[21] = SIDES.indexOf(cmd.side);
-    buf[22] = ORDER_TYPES.indexOf(cmd.orderType);
-    buf[23] = cmd.timeInForce === undefined ? 0xff : TIMES_IN_FORCE.indexOf(cmd.timeInForce);
-    buf[24] = cmd.stp === undefined ? 0xff : STP_MODES.indexOf(cmd.stp);
-    let present = 0;
-    const nums = [cmd.price, cmd.qty, cmd.quoteQty, cmd.stopPrice, cmd.trailingDeltaBps];
-    for (let i = 0; i < 5; i++) {
-      const v = nums[i];
-      if (v !== undefined) present |= 1 << i;
-      buf.writeDoubleLE(v ?? 0, 26 + i * 8);
-    }
-    buf[25] = present;
-    const end = writeId(buf, 66, cmd.clientOrderId);
-    return buf.subarray(0, end);
-  }
-  if (cmd.type === 'cancelOrder' && binaryCancel(cmd)) {
-    buf[0] = TAG_CANCEL;
-    buf.writeDoubleLE(cmd.ts, 1);
-    buf.writeUInt32LE(cmd.marketId, 9);
-    buf.writeDoubleLE(cmd.user, 13);
-    buf[21] = cmd.orderId === undefined ? 0 : 1;
-    buf.writeDoubleLE(cmd.orderId ?? 0, 22);
-    const end = writeId(buf, 30, cmd.clientOrderId);
-    return buf.subarray(0, end);
+  const binary = binaryCommandBytes(cmd);
+  if (binary >= 0) {
+    const buf = out ?? Buffer.allocUnsafe(COMMAND_BINARY_MAX);
+    writeBinaryCommand(cmd, new DataView(buf.buffer, buf.byteOffset, buf.byteLength), 0);
+    return buf.subarray(0, binary);
   }
   const json = Buffer.from(JSON.stringify(cmd), 'utf8');
   const framed = Buffer.allocUnsafe(json.length + 1);

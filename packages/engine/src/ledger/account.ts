@@ -1,4 +1,4 @@
-import type { WalletType } from '../commands.js';
+import { WALLET_TYPES, type WalletType } from '../commands.js';
 
 /** One ledger account: a user's wallet for an asset, or a system account for an asset. */
 export class Account {
@@ -6,6 +6,10 @@ export class Account {
   held = 0;
   /** Command seq that last touched the account (dedupes balance events per command). */
   stamp = 0;
+
+  /** The asset's id and the wallet's index in WALLET_TYPES (balance events carry these numbers). */
+  readonly assetId: number;
+  readonly walletIndex: number;
 
   constructor(
     readonly key: number,
@@ -16,5 +20,9 @@ export class Account {
     /** Name of the system account, null for user accounts. */
     readonly system: string | null,
     readonly allowNegative: boolean,
-  ) {}
+    assetId: number,
+  ) {
+    this.assetId = assetId;
+    this.walletIndex = WALLET_TYPES.indexOf(wallet);
+  }
 }

@@ -1,7 +1,7 @@
 // The ledger: accounts with available and held balances, double-entry transfers, holds. It is the
 // "risk engine" half of the engine; matching asks it to reserve and settle, never touches balances.
 
-import { addExact, isAmount } from '../arith.js';
+import { isAmount } from '../arith.js';
 import { fail } from '../assert.js';
 import type { Party, WalletType } from '../commands.js';
 import { WALLET_TYPES } from '../commands.js';
@@ -60,6 +60,7 @@ export class Ledger {
   addAsset(code: string, scale: number): AssetInfo {
     const info: AssetInfo = { id: this.assets.size + 1, code, scale };
     this.assets.set(code, info);
+    this.ctx.out.assetCodes[info.id] = code;
     return info;
   }
 
@@ -73,7 +74,7 @@ export class Ledger {
     const key = (user * 4096 + asset.id) * 16 + walletIndex;
     let account = this.accounts.get(key);
     if (account === undefined) {
-      account = new Account(key, user, asset.code, wallet, null, false);
+      account = new Account(key, user, asset.code, wallet, null, false, asset.id);
       this.accounts.set(key, account);
     }
     return account;
@@ -93,6 +94,7 @@ export class Ledger {
         'SPOT',
         name,
         system.allowNegative,
+        asset.id,
       );
       this.systemAccounts.set(mapKey, account);
     }
@@ -115,7 +117,10 @@ export class Ledger {
     if (!(from.asset === to.asset)) fail(`transfer across assets ${from.asset} -> ${to.asset}`);
     if (!this.canDebit(from, amount)) fail(`debit below zero on ${from.key}`);
     from.available -= amount;
-    to.available = addExact(to.available, amount);
+    // Inline rather than addExact: a double returned by a call that is not inlined is boxed.
+    const credited = to.available + amount;
+    if (!Number.isSafeInteger(credited)) fail(`sum out of safe range: ${to.available} + ${amount}`);
+    to.available = credited;
     this.touch(from);
     this.touch(to);
   }
@@ -126,7 +131,9 @@ export class Ledger {
     if (!(from.asset === to.asset)) fail(`settle across assets ${from.asset} -> ${to.asset}`);
     if (!(from.held >= amount)) fail(`held below zero on ${from.key}`);
     from.held -= amount;
-    to.available = addExact(to.available, amount);
+    const credited = to.available + amount;
+    if (!Number.isSafeInteger(credited)) fail(`sum out of safe range: ${to.available} + ${amount}`);
+    to.available = credited;
     this.touch(from);
     this.touch(to);
   }

@@ -43,8 +43,6 @@ export interface ReplaceOutcome {
   placeRejection: Rejection | null;
 }
 
-const SIDE_NAME = ['BUY', 'SELL'] as const;
-
 /** A stop whose trigger held, with the last price it held at, waiting for its turn to execute. */
 interface Triggered {
   order: Order;
@@ -59,6 +57,16 @@ export class Matcher {
   nextOrderId = 1;
   nextTradeId = 1;
   nextListId = 1;
+  private planScratch: OrderPlan | undefined = undefined;
+  /**
+   * Closed orders are recycled for new ones: those closed by the current command wait in `retired`
+   * (something in the command may still hold them, e.g. a taker's loop or the trigger queue) and join
+   * the pool at the start of the next command (`recycle`). Both are bounded.
+   */
+  private readonly retired: Order[] = [];
+  private retiredCount = 0;
+  private readonly pool: Order[] = [];
+  private poolCount = 0;
 
   constructor(
     private readonly ctx: Context,
@@ -180,7 +188,7 @@ export class Matcher {
   }
 
   cancel(cmd: CancelOrder): number | Rejection {
-    const m = this.markets.get(cmd.marketId);
+    const m = this.market(cmd.marketId);
     if (m === undefined) return reject('UNKNOWN_MARKET', `unknown market ${cmd.marketId}`);
     if (m.spec.status === 'HALTED') return reject('MARKET_HALTED', `market ${m.spec.symbol} is halted`);
     const order = this.findOrder(m.id, cmd.user, cmd.orderId, cmd.clientOrderId);
@@ -190,7 +198,7 @@ export class Matcher {
   }
 
   cancelAll(cmd: CancelAll): null | Rejection {
-    const m = this.markets.get(cmd.marketId);
+    const m = this.market(cmd.marketId);
     if (m === undefined) return reject('UNKNOWN_MARKET', `unknown market ${cmd.marketId}`);
     if (m.spec.status === 'HALTED') return reject('MARKET_HALTED', `market ${m.spec.symbol} is halted`);
     const um = this.userMarkets.get(userMarketKey(cmd.user, m.id));
@@ -201,7 +209,7 @@ export class Matcher {
   }
 
   cancelReplace(cmd: CancelReplace): ReplaceOutcome | Rejection {
-    const m = this.markets.get(cmd.marketId);
+    const m = this.market(cmd.marketId);
     if (m === undefined) return reject('UNKNOWN_MARKET', `unknown market ${cmd.marketId}`);
     const status = this.tradableMarket(cmd.marketId);
     if (isRejection(status)) return status;
@@ -276,7 +284,7 @@ export class Matcher {
   // ---- order life cycle -----------------------------------------------------------------------
 
   private tradableMarket(marketId: number): Market | Rejection {
-    const m = this.markets.get(marketId);
+    const m = this.market(marketId);
     if (m === undefined) return reject('UNKNOWN_MARKET', `unknown market ${marketId}`);
     if (m.spec.status === 'HALTED') return reject('MARKET_HALTED', `market ${m.spec.symbol} is halted`);
     if (m.spec.status === 'CANCEL_ONLY')
@@ -287,8 +295,10 @@ export class Matcher {
   private plan(m: Market, user: number, fields: OrderFields): OrderPlan | Rejection {
     // The user's state in this market caches its SPOT accounts: one lookup instead of three.
     const um = this.userMarket(user, m.id);
-    const plan = planOrder(m, um, fields);
+    // One plan object, reused: each plan is consumed (opened) before the next is made.
+    const plan = planOrder(m, um, fields, this.planScratch);
     if (isRejection(plan)) return plan;
+    this.planScratch = plan;
     if (plan.clientOrderId !== null) {
       const existing = this.clientIds.get(clientKey(user, plan.clientOrderId));
       if (existing !== undefined) {
@@ -309,29 +319,79 @@ export class Matcher {
     return plan;
   }
 
+  /**
+   * The market with this id. Nearly every command names the market the previous one did: a one-entry
+   * cache in front of the map (markets are never removed or replaced, so it cannot go stale).
+   */
+  market(marketId: number): Market | undefined {
+    if (marketId === this.lastMarketId && this.lastMarket !== undefined) return this.lastMarket;
+    const m = this.markets.get(marketId);
+    if (m !== undefined) {
+      this.lastMarketId = marketId;
+      this.lastMarket = m;
+    }
+    return m;
+  }
+
+  private lastMarketId = 0;
+  private lastMarket: Market | undefined = undefined;
+
+  /** Move the orders the previous command closed into the pool of orders to reuse (see `retired`). */
+  recycle(): void {
+    const n = this.retiredCount;
+    for (let i = 0; i < n; i++) {
+      const order = this.retired[i]!;
+      this.retired[i] = null as unknown as Order;
+      if (this.poolCount < ORDER_POOL_MAX) this.pool[this.poolCount++] = order;
+    }
+    this.retiredCount = 0;
+  }
+
   /** Create the order, reserve its funds and announce it. From here on nothing may reject. */
   private open(m: Market, user: number, p: OrderPlan, listId: number): Order {
     const fees = m.spec.fees;
-    const order = new Order(
-      this.nextOrderId++,
-      user,
-      m.id,
-      p.side,
-      p.type,
-      p.tif,
-      p.stp,
-      p.price,
-      p.qty,
-      p.quoteQty,
-      p.stopPrice,
-      p.trailingDeltaBps,
-      p.clientOrderId,
-      this.ctx.ts,
-      fees.makerPpm,
-      fees.takerPpm,
-      p.spend,
-      p.receive,
-    );
+    const order =
+      this.poolCount > 0
+        ? this.takePooled().reuse(
+            this.nextOrderId++,
+            user,
+            m.id,
+            p.side,
+            p.type,
+            p.tif,
+            p.stp,
+            p.price,
+            p.qty,
+            p.quoteQty,
+            p.stopPrice,
+            p.trailingDeltaBps,
+            p.clientOrderId,
+            this.ctx.ts,
+            fees.makerPpm,
+            fees.takerPpm,
+            p.spend,
+            p.receive,
+          )
+        : new Order(
+            this.nextOrderId++,
+            user,
+            m.id,
+            p.side,
+            p.type,
+            p.tif,
+            p.stp,
+            p.price,
+            p.qty,
+            p.quoteQty,
+            p.stopPrice,
+            p.trailingDeltaBps,
+            p.clientOrderId,
+            this.ctx.ts,
+            fees.makerPpm,
+            fees.takerPpm,
+            p.spend,
+            p.receive,
+          );
     order.listId = listId;
     order.um = p.um;
     order.triggerDir = p.triggerDir;
@@ -339,27 +399,7 @@ export class Matcher {
     if (p.hold > 0) this.ledger.reserve(p.spend, p.hold);
     order.hold = p.hold;
     // Not indexed yet: most takers finish within their command and never need to be found by id.
-    this.ctx.emit({
-      type: 'orderAccepted',
-      seq: this.ctx.nextSeq(),
-      ts: order.ts,
-      orderId: order.id,
-      clientOrderId: order.clientOrderId,
-      listId,
-      marketId: m.id,
-      user,
-      side: SIDE_NAME[order.side],
-      orderType: order.type,
-      timeInForce: order.tif,
-      stp: order.stp,
-      price: order.price,
-      qty: order.qty,
-      quoteQty: order.quoteQty,
-      stopPrice: order.stopPrice,
-      trailingDeltaBps: order.trailingDeltaBps,
-      hold: order.hold,
-      pending: order.pending,
-    });
+    this.ctx.out.orderAccepted(this.ctx.nextSeq(), order, listId);
     return order;
   }
 
@@ -489,26 +529,20 @@ export class Matcher {
     taker.filled += lots;
     taker.filledNotional += notional;
     m.lastPrice = price;
-    this.ctx.emit({
-      type: 'trade',
-      seq: this.ctx.nextSeq(),
-      ts: this.ctx.ts,
-      tradeId: this.nextTradeId++,
-      marketId: m.id,
+    const ctx = this.ctx;
+    ctx.out.trade(
+      ctx.nextSeq(),
+      this.nextTradeId++,
+      m.id,
       price,
-      qty: lots,
-      baseAmount: base,
+      lots,
+      base,
       notional,
-      takerSide: SIDE_NAME[taker.side],
-      buyOrderId: buyer.id,
-      sellOrderId: seller.id,
-      buyer: buyer.user,
-      seller: seller.user,
+      taker,
+      maker,
       buyerFee,
       sellerFee,
-      makerRemaining: maker.remaining,
-      makerOrderId: maker.id,
-    });
+    );
     // An OCO's limit leg executing cancels the stop leg (which holds nothing of its own).
     if (maker.sibling !== null) this.closeSibling(maker, 'EXPIRED');
     if (maker.remaining === 0) this.close(maker, 'FILLED', 'FILLED');
@@ -527,22 +561,23 @@ export class Matcher {
       if (excess > 0) {
         this.ledger.unreserve(order.spend, excess);
         order.hold = needed;
-        this.ctx.emit({
-          type: 'orderHoldReduced',
-          seq: this.ctx.nextSeq(),
-          orderId: order.id,
-          marketId: m.id,
-          user: order.user,
-          released: excess,
-        });
+        this.ctx.out.orderHoldReduced(this.ctx.nextSeq(), order.id, m.id, order.user, excess);
       }
     }
+  }
+
+  private takePooled(): Order {
+    const order = this.pool[--this.poolCount]!;
+    this.pool[this.poolCount] = null as unknown as Order;
+    if (!(!order.open && !order.indexed && order.level === null && order.sibling === null))
+      fail(`order ${order.id} reused while still referenced`);
+    return order;
   }
 
   /** Close an open order: take it off the book or the stop list, return its hold, announce it. */
   private close(order: Order, status: OrderClosedEvent['status'], reason: CloseReason): void {
     if (!order.open) fail(`order ${order.id} closed twice`);
-    const m = this.markets.get(order.marketId)!;
+    const m = this.market(order.marketId)!;
     if (order.level !== null) {
       const level = order.level;
       const side: BookSide = order.side === BUY ? m.bids : m.asks;
@@ -557,19 +592,10 @@ export class Matcher {
     if (order.indexed) this.unregister(order);
     order.open = false;
     order.pending = false;
-    this.ctx.emit({
-      type: 'orderClosed',
-      seq: this.ctx.nextSeq(),
-      orderId: order.id,
-      marketId: order.marketId,
-      user: order.user,
-      status,
-      reason,
-      filledQty: order.filled,
-      released,
-    });
+    this.ctx.out.orderClosed(this.ctx.nextSeq(), order, status, reason, released);
     // Canceling a leg (by the user, cancel-all or cancel-replace) cancels the list; anything else expires it.
     if (order.sibling !== null) this.closeSibling(order, status === 'CANCELED' ? 'CANCELED' : 'EXPIRED');
+    if (this.retiredCount < ORDER_POOL_MAX) this.retired[this.retiredCount++] = order;
   }
 
   private closeSibling(order: Order, status: OrderClosedEvent['status']): void {
@@ -607,14 +633,7 @@ export class Matcher {
   private trigger(m: Market, order: Order, lastPrice: number): void {
     order.pending = false;
     order.um!.stopCount--;
-    this.ctx.emit({
-      type: 'orderTriggered',
-      seq: this.ctx.nextSeq(),
-      orderId: order.id,
-      marketId: m.id,
-      user: order.user,
-      lastPrice,
-    });
+    this.ctx.out.orderTriggered(this.ctx.nextSeq(), order.id, m.id, order.user, lastPrice);
     const sibling = order.sibling;
     if (sibling !== null) {
       // The stop leg of an OCO fired: it takes over the list's reservation from the limit leg.
@@ -650,7 +669,7 @@ export class Matcher {
     const key = userMarketKey(user, marketId);
     let um = this.userMarkets.get(key);
     if (um === undefined) {
-      const m = this.markets.get(marketId)!;
+      const m = this.market(marketId)!;
       um = {
         head: null,
         count: 0,
@@ -692,6 +711,9 @@ export class Matcher {
   }
 }
 
+/** Closed orders kept for reuse at most (and retired by one command at most): bounds the pool's memory. */
+const ORDER_POOL_MAX = 65_536;
+
 export function userMarketKey(user: number, marketId: number): number {
   return user * 65_536 + marketId;
 }
@@ -720,12 +742,14 @@ export function affordableLots(m: Market, budget: number, price: number, feePpm:
   let lots = Number.isSafeInteger(perLotWithFee)
     ? mulDivFloor(budget, PPM, perLotWithFee)
     : Number((BigInt(budget) * BigInt(PPM)) / (BigInt(unit) * BigInt(PPM + feePpm)));
-  const cost = (n: number) => {
-    const notional = n * unit;
-    return Number.isSafeInteger(notional) ? notional + feeOf(notional, feePpm) : Number.POSITIVE_INFINITY;
-  };
-  while (cost(lots + 1) <= budget) lots++;
+  while (lotsCost(lots + 1, unit, feePpm) <= budget) lots++;
   return lots;
+}
+
+/** Notional plus fee of `lots` lots of `unit` each; infinite past the safe range. */
+function lotsCost(lots: number, unit: number, feePpm: number): number {
+  const notional = lots * unit;
+  return Number.isSafeInteger(notional) ? notional + feeOf(notional, feePpm) : Number.POSITIVE_INFINITY;
 }
 
 function insertSorted(list: Order[], order: Order, compare: (a: Order, b: Order) => number): void {

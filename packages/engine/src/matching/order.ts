@@ -7,7 +7,10 @@ export const BUY = 0;
 export const SELL = 1;
 export type SideCode = typeof BUY | typeof SELL;
 
-/** An open order. Resting orders are linked into their price level (FIFO) and their owner's list. */
+/**
+ * An order. Resting orders are linked into their price level (FIFO) and their owner's list. The fields
+ * set at creation do not change while the order is open (they are writable only for `reuse`).
+ */
 export class Order {
   /** Lots not yet filled. */
   remaining: number;
@@ -38,28 +41,91 @@ export class Order {
   sibling: Order | null = null;
 
   constructor(
-    readonly id: number,
-    readonly user: number,
-    readonly marketId: number,
-    readonly side: SideCode,
-    readonly type: OrderType,
-    readonly tif: TimeInForce,
-    readonly stp: StpMode,
+    public id: number,
+    public user: number,
+    public marketId: number,
+    public side: SideCode,
+    public type: OrderType,
+    public tif: TimeInForce,
+    public stp: StpMode,
     /** Limit price in ticks; 0 for market orders. */
-    readonly price: number,
+    public price: number,
     /** Quantity in lots; 0 for market orders sized by quote. */
-    readonly qty: number,
-    readonly quoteQty: number,
-    readonly stopPrice: number,
-    readonly trailingDeltaBps: number,
-    readonly clientOrderId: string | null,
-    readonly ts: number,
-    readonly makerPpm: number,
-    readonly takerPpm: number,
-    readonly spend: Account,
-    readonly receive: Account,
+    public qty: number,
+    public quoteQty: number,
+    public stopPrice: number,
+    public trailingDeltaBps: number,
+    public clientOrderId: string | null,
+    public ts: number,
+    public makerPpm: number,
+    public takerPpm: number,
+    public spend: Account,
+    public receive: Account,
   ) {
     this.remaining = qty;
+  }
+
+  /**
+   * Make a closed order a new one (the matcher recycles closed orders instead of allocating: a resting
+   * order would otherwise be copied by every young-generation collection it survives). Every field is
+   * set, as by the constructor.
+   */
+  reuse(
+    id: number,
+    user: number,
+    marketId: number,
+    side: SideCode,
+    type: OrderType,
+    tif: TimeInForce,
+    stp: StpMode,
+    price: number,
+    qty: number,
+    quoteQty: number,
+    stopPrice: number,
+    trailingDeltaBps: number,
+    clientOrderId: string | null,
+    ts: number,
+    makerPpm: number,
+    takerPpm: number,
+    spend: Account,
+    receive: Account,
+  ): this {
+    this.id = id;
+    this.user = user;
+    this.marketId = marketId;
+    this.side = side;
+    this.type = type;
+    this.tif = tif;
+    this.stp = stp;
+    this.price = price;
+    this.qty = qty;
+    this.quoteQty = quoteQty;
+    this.stopPrice = stopPrice;
+    this.trailingDeltaBps = trailingDeltaBps;
+    this.clientOrderId = clientOrderId;
+    this.ts = ts;
+    this.makerPpm = makerPpm;
+    this.takerPpm = takerPpm;
+    this.spend = spend;
+    this.receive = receive;
+    this.remaining = qty;
+    this.filled = 0;
+    this.filledNotional = 0;
+    this.open = true;
+    this.um = null;
+    this.indexed = false;
+    this.pending = false;
+    this.hold = 0;
+    this.prev = null;
+    this.next = null;
+    this.level = null;
+    this.userPrev = null;
+    this.userNext = null;
+    this.triggerDir = 0;
+    this.trailRef = 0;
+    this.listId = 0;
+    this.sibling = null;
+    return this;
   }
 
   isStop(): boolean {

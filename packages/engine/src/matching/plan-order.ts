@@ -3,7 +3,7 @@
 
 import { mulDivCeil } from '../arith.js';
 import type { OrderType, PlaceOrder, Side, StpMode, TimeInForce } from '../commands.js';
-import { ORDER_TYPES, STP_MODES, TIMES_IN_FORCE } from '../commands.js';
+import { isOrderType, isStpMode, isTimeInForce } from '../commands.js';
 import { feeOf } from '../fees.js';
 import type { Account } from '../ledger/account.js';
 import type { Rejection } from '../reject.js';
@@ -120,18 +120,25 @@ export function checkBand(m: Market, price: number): Rejection | null {
   return null;
 }
 
-/** Validate an order and compute what it must reserve. Pure: reads state, changes none. */
-export function planOrder(m: Market, accounts: UserMarket, o: OrderFields): OrderPlan | Rejection {
+/**
+ * Validate an order and compute what it must reserve. Pure: reads state, changes none. With `into`,
+ * the plan is written there (a caller's reusable scratch) instead of into a new object.
+ */
+export function planOrder(
+  m: Market,
+  accounts: UserMarket,
+  o: OrderFields,
+  into?: OrderPlan,
+): OrderPlan | Rejection {
   const spec = m.spec;
   if (o.side !== 'BUY' && o.side !== 'SELL') return reject('INVALID_COMMAND', 'side must be BUY or SELL');
-  if (!ORDER_TYPES.includes(o.orderType))
-    return reject('INVALID_COMMAND', `unknown order type ${o.orderType}`);
+  if (!isOrderType(o.orderType)) return reject('INVALID_COMMAND', `unknown order type ${o.orderType}`);
   const type = o.orderType;
   const side: SideCode = (o.side as Side) === 'BUY' ? BUY : SELL;
   const tif = o.timeInForce ?? 'GTC';
-  if (!TIMES_IN_FORCE.includes(tif)) return reject('INVALID_COMMAND', `unknown time in force ${tif}`);
+  if (!isTimeInForce(tif)) return reject('INVALID_COMMAND', `unknown time in force ${tif}`);
   const stp = o.stp ?? DEFAULT_STP;
-  if (!STP_MODES.includes(stp)) return reject('INVALID_COMMAND', `unknown self-trade prevention mode ${stp}`);
+  if (!isStpMode(stp)) return reject('INVALID_COMMAND', `unknown self-trade prevention mode ${stp}`);
   const price = optionalPositive(o.price);
   const qty = optionalPositive(o.qty);
   const quoteQty = optionalPositive(o.quoteQty);
@@ -245,6 +252,24 @@ export function planOrder(m: Market, accounts: UserMarket, o: OrderFields): Orde
   }
   if (hold === 0 || spend.available < hold) {
     return insufficient(spend, hold);
+  }
+  if (into !== undefined) {
+    into.um = accounts;
+    into.side = side;
+    into.type = type;
+    into.tif = tif;
+    into.stp = stp;
+    into.price = price;
+    into.qty = qty;
+    into.quoteQty = quoteQty;
+    into.stopPrice = stopPrice;
+    into.trailingDeltaBps = trailing;
+    into.clientOrderId = clientOrderId;
+    into.spend = spend;
+    into.receive = receive;
+    into.hold = hold;
+    into.triggerDir = triggerDir;
+    return into;
   }
   return {
     um: accounts,
