@@ -11,6 +11,7 @@ import { bothModes, createTestDatabase, type TestDatabase } from '@tradeloom/db/
 import { TestBrowser, TotpDevice } from '@tradeloom/identity/testing';
 import { startSmtpSink } from '@tradeloom/mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteRedisKeys } from './support/delete-redis-keys.js';
 
 describe.each(bothModes)('register to signed request on %s', (mode) => {
   let dir: string;
@@ -19,6 +20,7 @@ describe.each(bothModes)('register to signed request on %s', (mode) => {
   let running: RunningPlatform;
   let url: string;
   const logLines: string[] = [];
+  const redisKeyPrefix = `tltest-e2e-${mode}-${process.pid}-${Date.now()}`;
   let stopEngine: () => Promise<void> = async () => {};
 
   beforeAll(async () => {
@@ -53,7 +55,7 @@ describe.each(bothModes)('register to signed request on %s', (mode) => {
     running = await startPlatform({
       config,
       runWorkers: true,
-      redisKeyPrefix: `tl-e2e-${process.pid}-${Date.now()}`,
+      redisKeyPrefix,
       logDestination: { write: (line: string) => void logLines.push(line) },
     });
     // The publicUrl links point at PORT's default; requests go to the bound port.
@@ -64,6 +66,7 @@ describe.each(bothModes)('register to signed request on %s', (mode) => {
     await stopEngine();
     await smtp?.close();
     await test?.drop();
+    if (mode === 'postgres') await deleteRedisKeys(redisKeyPrefix);
     await rm(dir, { recursive: true, force: true });
   });
 

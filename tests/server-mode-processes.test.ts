@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from '@tradeloom/db/testing';
 import { TestBrowser, TotpDevice } from '@tradeloom/identity/testing';
 import { startSmtpSink } from '@tradeloom/mail/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteRedisKeys } from './support/delete-redis-keys.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -56,6 +57,7 @@ describe('server mode with separate processes', () => {
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   const processes: Started[] = [];
   const apis: string[] = [];
+  const redisKeyPrefix = `tltest-server-${process.pid}-${Date.now()}`;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tl-server-'));
@@ -70,6 +72,7 @@ describe('server mode with separate processes', () => {
       ENGINE_ADDRESS: socket,
       ENGINE_SOCKET: socket,
       ENGINE_FSYNC: 'off',
+      REDIS_KEY_PREFIX: redisKeyPrefix,
       SMTP_URL: smtp.url,
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
@@ -91,6 +94,7 @@ describe('server mode with separate processes', () => {
     for (const started of processes.reverse()) await stopProcess(started);
     await smtp?.close();
     await test?.drop();
+    await deleteRedisKeys(redisKeyPrefix);
     await rm(dir, { recursive: true, force: true });
   });
 

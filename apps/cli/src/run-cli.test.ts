@@ -8,6 +8,7 @@ import { acquireEmbeddedLock } from '@tradeloom/api';
 import { type Config, loadConfig } from '@tradeloom/config';
 import { bothModes, createTestDatabase, type TestDatabase } from '@tradeloom/db/testing';
 import { EngineHost, serveEngine } from '@tradeloom/engine-app';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
@@ -25,6 +26,7 @@ describe.each(bothModes)('operator CLI on %s', (mode) => {
   let host: EngineHost | null = null;
   let server: { close(): void } | null = null;
   const actor = `cli:${userInfo().username}`;
+  const redisKeyPrefix = `tltest-cli-${process.pid}-${Date.now()}`;
 
   const run = async (args: string[], stdin: string | null = null): Promise<Run> => {
     let out = '';
@@ -79,12 +81,20 @@ describe.each(bothModes)('operator CLI on %s', (mode) => {
       MASTER_KEY: 'ef'.repeat(32),
       ENGINE_ADDRESS: socket,
       LOG_LEVEL: 'silent',
+      REDIS_KEY_PREFIX: redisKeyPrefix,
     });
   });
   afterAll(async () => {
     server?.close();
     await host?.close();
     await test?.drop();
+    if (mode === 'postgres') {
+      // The job queue's metadata: the test leaves no key behind.
+      const redis = new Redis('redis://127.0.0.1:6379');
+      const left = await redis.keys(`${redisKeyPrefix}*`);
+      if (left.length > 0) await redis.del(...left);
+      redis.disconnect();
+    }
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, SettableClock } from '@tradeloom/kernel';
 import { createRateLimiter } from '@tradeloom/rate-limit';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryReplayGuard, rateLimiterReplayGuard } from './replay-guard.js';
 
@@ -43,6 +44,11 @@ describe('replay guard over the Redis rate limiter', () => {
     // Each key lives as long as its window (a second or two here); reset removes them now.
     for (const key of ['sig-1', 'sig-2']) await processes[0]?.reset('api-key-signature', key);
     await Promise.all(processes.map((limiter) => limiter.close()));
+    // The limiter's registry of rules outlives the counters: the test leaves no key behind.
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const left = await redis.keys(`${keyPrefix}*`);
+    if (left.length > 0) await redis.del(...left);
+    redis.disconnect();
   });
 
   it('a signature seen by one process is a replay in another, and expires with its lifetime', async () => {

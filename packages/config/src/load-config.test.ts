@@ -106,6 +106,7 @@ describe('loadConfig', () => {
       rateLimitIpPerMinute: 600,
       trustProxyHops: 1,
       engineAddress: 7070,
+      redisKeyPrefix: 'tl',
       demoSeed: true,
     });
   });

@@ -82,6 +82,8 @@ export interface ServerConfig extends CommonConfig {
   redisUrl: string;
   /** Where the engine process listens: a Unix socket path, or a TCP port on loopback. */
   engineAddress: string | number;
+  /** Prefix of every Redis key of this deployment (several deployments may share one Redis). */
+  redisKeyPrefix: string;
 }
 
 /** The validated configuration of a Tradeloom process. */
@@ -111,6 +113,7 @@ const expected = {
   RATE_LIMIT_IP_PER_MINUTE: 'an integer from 1 to 1000000',
   TRUST_PROXY_HOPS: 'an integer from 0 to 10',
   DEMO_SEED: 'true or false',
+  REDIS_KEY_PREFIX: 'letters, digits, - and _ (1 to 40 characters)',
   ENGINE_ADDRESS: 'a Unix socket path, or a TCP port number on 127.0.0.1',
   OIDC_PROVIDERS:
     'a JSON array of { id (a-z, 0-9, -), issuer (URL), clientId, clientSecret, label } with distinct ids',
@@ -189,6 +192,10 @@ const environmentSchema = z.object({
   SESSION_ABSOLUTE_HOURS: integer(1, 8_760, 12),
   RATE_LIMIT_IP_PER_MINUTE: integer(1, 1_000_000, 1_200),
   TRUST_PROXY_HOPS: integer(0, 10, 0),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .default('tl'),
   DEMO_SEED: z
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
@@ -300,6 +307,7 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
       mode: 'server',
       databaseUrl: values.DATABASE_URL,
       redisUrl: values.REDIS_URL,
+      redisKeyPrefix: values.REDIS_KEY_PREFIX,
       engineAddress:
         values.ENGINE_ADDRESS === undefined
           ? resolve(common.dataDir, 'engine.sock')

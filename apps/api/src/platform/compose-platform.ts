@@ -52,7 +52,7 @@ export interface Platform {
 export function composePlatform(deps: PlatformDeps): Platform {
   const { config, database, masterKey } = deps;
   const clock = deps.clock ?? systemClock;
-  const prefix = deps.redisKeyPrefix ?? 'tl';
+  const prefix = deps.redisKeyPrefix ?? (config.mode === 'server' ? config.redisKeyPrefix : 'tl');
   const rateLimiter =
     deps.rateLimiter === undefined
       ? createRateLimiter({ redisUrl: config.redisUrl, keyPrefix: `${prefix}:rl` })
