@@ -8,13 +8,12 @@ import { DomainError, newId } from '@tradeloom/kernel';
 import './errors.js';
 import type { IdentityContext, RequestContext } from './identity-context.js';
 import type { FactorChange } from './manage-totp.js';
-import { audit, nameOf, sendMail } from './notify.js';
 import { listPasskeys, type PasskeyView, passkeyRecordsOf } from './passkey-store.js';
 import { type ReauthProof, reauthenticate } from './reauthenticate.js';
 import { isUniqueViolation } from './register-user.js';
 import { relyingPartyOf } from './relying-party.js';
 import { replaceRecoveryCodes } from './second-factor.js';
-import { applySecurityChange } from './security-change.js';
+import { applySecondFactorChange } from './second-factor-change.js';
 import { isoOf } from './timestamps.js';
 import { findUserById, lockUser } from './user-repository.js';
 import { challengeIn, issueChallenge, passkeyRefused, useChallenge } from './webauthn-challenges.js';
@@ -123,26 +122,15 @@ export async function finishPasskeyRegistration(
     }
     // The first second factor of the account comes with recovery codes, as TOTP does.
     const recoveryCodes = user.twoFactorEnabled ? null : await replaceRecoveryCodes(context, tx, userId);
-    const effects = await applySecurityChange(context, tx, {
-      userId,
-      ...(sessionId === undefined ? {} : { currentSessionId: sessionId }),
+    // The label is the user's free text: it stays out of the mail (templates are not ours to trust).
+    const effects = await applySecondFactorChange(context, tx, {
+      user,
+      sessionId,
       request,
       endOtherSessions: input.endOtherSessions,
-      revokeReason: 'factor_changed',
-    });
-    await audit(context, tx, {
-      actor: userId,
       action: 'identity.passkey.add',
-      target: userId,
-      ip: request.ip,
-      after: { passkeyId, aaguid: info.aaguid, endedSessions: effects.endedSessions },
-    });
-    await sendMail(context, tx, {
-      to: user.email,
-      userId,
-      template: 'identity.two-factor-changed',
-      // The label is the user's free text: it stays out of the mail (templates are not ours to trust).
-      vars: { change: 'a passkey was added', time: isoOf(now), ip: request.ip, ...nameOf(user) },
+      auditAfter: { passkeyId, aaguid: info.aaguid },
+      change: 'a passkey was added',
     });
     const passkey = (await listPasskeys(tx, userId)).find((view) => view.id === passkeyId);
     if (passkey === undefined) throw new Error('identity: the passkey just added is missing');
@@ -180,32 +168,15 @@ export async function removePasskey(
     if (after !== null && !after.twoFactorEnabled) {
       await tx.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
     }
-    const effects = await applySecurityChange(context, tx, {
-      userId,
-      ...(sessionId === undefined ? {} : { currentSessionId: sessionId }),
+    return applySecondFactorChange(context, tx, {
+      user,
+      sessionId,
       request,
       endOtherSessions: input.endOtherSessions,
-      revokeReason: 'factor_changed',
-    });
-    await audit(context, tx, {
-      actor: userId,
       action: 'identity.passkey.remove',
-      target: userId,
-      ip: request.ip,
-      after: { passkeyId, endedSessions: effects.endedSessions },
+      auditAfter: { passkeyId },
+      change: 'a passkey was removed',
     });
-    await sendMail(context, tx, {
-      to: user.email,
-      userId,
-      template: 'identity.two-factor-changed',
-      vars: {
-        change: 'a passkey was removed',
-        time: isoOf(context.clock.nowMs()),
-        ip: request.ip,
-        ...nameOf(user),
-      },
-    });
-    return effects;
   });
 }
 

@@ -4,6 +4,7 @@ import type { IdentityContext, RequestContext } from './identity-context.js';
 import { audit, nameOf, sendMail } from './notify.js';
 import { type ReauthProof, reauthenticate } from './reauthenticate.js';
 import { countRecoveryCodes, replaceRecoveryCodes, sealContextOf } from './second-factor.js';
+import { applySecondFactorChange } from './second-factor-change.js';
 import { open, seal } from './secret-keys.js';
 import { applySecurityChange } from './security-change.js';
 import { type NewSession, revokeUserSessions } from './session-store.js';
@@ -114,26 +115,15 @@ export async function confirmTotp(
       [factorId, isoOf(now), step],
     );
     const recoveryCodes = await replaceRecoveryCodes(context, tx, userId);
-    const effects = await applySecurityChange(context, tx, {
-      userId,
-      ...(sessionId === undefined ? {} : { currentSessionId: sessionId }),
+    const effects = await applySecondFactorChange(context, tx, {
+      user,
+      sessionId,
       request,
       endOtherSessions: input.endOtherSessions,
-      revokeReason: 'factor_changed',
       secondFactorAtMs: now,
-    });
-    await audit(context, tx, {
-      actor: userId,
       action: 'identity.totp.enable',
-      target: userId,
-      ip: request.ip,
-      after: { factorId, endedSessions: effects.endedSessions },
-    });
-    await sendMail(context, tx, {
-      to: user.email,
-      userId,
-      template: 'identity.two-factor-changed',
-      vars: { change: 'turned on', time: isoOf(now), ip: request.ip, ...nameOf(user) },
+      auditAfter: { factorId },
+      change: 'turned on',
     });
     return { ...effects, recoveryCodes };
   });
@@ -153,26 +143,14 @@ export async function disableTotp(
     await tx.query(`DELETE FROM user_factors WHERE user_id = $1 AND kind = 'totp'`, [userId]);
     // The recovery codes back up the second factor as a whole: they stay while a passkey does.
     if (!user.hasPasskeys) await tx.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
-    const effects = await applySecurityChange(context, tx, {
-      userId,
-      ...(sessionId === undefined ? {} : { currentSessionId: sessionId }),
+    const effects = await applySecondFactorChange(context, tx, {
+      user,
+      sessionId,
       request,
       endOtherSessions: input.endOtherSessions,
-      revokeReason: 'factor_changed',
-    });
-    const now = isoOf(context.clock.nowMs());
-    await audit(context, tx, {
-      actor: userId,
       action: 'identity.totp.disable',
-      target: userId,
-      ip: request.ip,
-      after: { endedSessions: effects.endedSessions },
-    });
-    await sendMail(context, tx, {
-      to: user.email,
-      userId,
-      template: 'identity.two-factor-changed',
-      vars: { change: 'turned off', time: now, ip: request.ip, ...nameOf(user) },
+      auditAfter: {},
+      change: 'turned off',
     });
     return effects;
   });
@@ -190,25 +168,14 @@ export async function regenerateRecoveryCodes(
   if (!user.twoFactorEnabled) throw notEnabled();
   return context.database.transaction(async (tx) => {
     const recoveryCodes = await replaceRecoveryCodes(context, tx, userId);
-    const effects = await applySecurityChange(context, tx, {
-      userId,
-      ...(sessionId === undefined ? {} : { currentSessionId: sessionId }),
+    const effects = await applySecondFactorChange(context, tx, {
+      user,
+      sessionId,
       request,
       endOtherSessions: input.endOtherSessions,
-      revokeReason: 'factor_changed',
-    });
-    const now = isoOf(context.clock.nowMs());
-    await audit(context, tx, {
-      actor: userId,
       action: 'identity.recovery-codes.regenerate',
-      target: userId,
-      ip: request.ip,
-    });
-    await sendMail(context, tx, {
-      to: user.email,
-      userId,
-      template: 'identity.two-factor-changed',
-      vars: { change: 'new recovery codes issued', time: now, ip: request.ip, ...nameOf(user) },
+      auditAfter: null,
+      change: 'new recovery codes issued',
     });
     return { ...effects, recoveryCodes };
   });
