@@ -7,7 +7,7 @@ import type { IdentityService } from '../service.js';
 import { clearSessionCookie } from '../session-cookie.js';
 import {
   acceptedSchema,
-  applySession,
+  answerSecurityChange,
   errorResponses,
   factorChangeFields,
   passwordSchema,
@@ -79,8 +79,7 @@ export function registerAccountRoutes(app: ApiApp, service: IdentityService, con
         request.body,
         requestContextOf(request),
       );
-      applySession(reply, config, result.session);
-      return { csrfToken: result.session?.csrfToken ?? null, endedSessions: result.endedSessions };
+      return answerSecurityChange(reply, config, result);
     },
   );
 

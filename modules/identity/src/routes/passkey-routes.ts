@@ -9,7 +9,7 @@ import type { IdentityConfig } from '../identity-options.js';
 import type { PasskeyService } from '../passkey-service.js';
 import {
   answerLogin,
-  applySession,
+  answerSecurityChange,
   errorResponses,
   factorChangeFields,
   presentedSessionId,
@@ -180,12 +180,10 @@ export function registerPasskeyRoutes(app: ApiApp, passkeys: PasskeyService, con
         },
         requestContextOf(request),
       );
-      applySession(reply, config, result.session);
       return {
         passkey: result.passkey,
         recoveryCodes: result.recoveryCodes,
-        csrfToken: result.session?.csrfToken ?? null,
-        endedSessions: result.endedSessions,
+        ...answerSecurityChange(reply, config, result),
       };
     },
   );
@@ -227,8 +225,7 @@ export function registerPasskeyRoutes(app: ApiApp, passkeys: PasskeyService, con
         request.body,
         requestContextOf(request),
       );
-      applySession(reply, config, result.session);
-      return { csrfToken: result.session?.csrfToken ?? null, endedSessions: result.endedSessions };
+      return answerSecurityChange(reply, config, result);
     },
   );
 

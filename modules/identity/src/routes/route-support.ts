@@ -42,6 +42,19 @@ export function applySession(reply: FastifyReply, config: IdentityConfig, sessio
   if (session !== null) setSessionCookie(reply, config, session.token, session.expiresAtMs);
 }
 
+/**
+ * Sets the rotated session's cookie and answers the common fields of a security change: the new
+ * CSRF token (null when no session was rotated) and how many other sessions ended.
+ */
+export function answerSecurityChange(
+  reply: FastifyReply,
+  config: IdentityConfig,
+  result: { session: NewSession | null; endedSessions: number },
+): { csrfToken: string | null; endedSessions: number } {
+  applySession(reply, config, result.session);
+  return { csrfToken: result.session?.csrfToken ?? null, endedSessions: result.endedSessions };
+}
+
 /** The response body and cookies of a login step. */
 export function answerLogin(reply: FastifyReply, config: IdentityConfig, result: LoginResult) {
   if (result.status === 'second_factor_required') {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { IdentityConfig } from '../identity-options.js';
 import type { IdentityService } from '../service.js';
 import {
-  applySession,
+  answerSecurityChange,
   codeSchema,
   errorResponses,
   factorChangeFields,
@@ -96,11 +96,9 @@ export function registerTwoFactorRoutes(app: ApiApp, service: IdentityService, c
         request.body,
         requestContextOf(request),
       );
-      applySession(reply, config, result.session);
       return {
         recoveryCodes: result.recoveryCodes,
-        csrfToken: result.session?.csrfToken ?? null,
-        endedSessions: result.endedSessions,
+        ...answerSecurityChange(reply, config, result),
       };
     },
   );
@@ -125,8 +123,7 @@ export function registerTwoFactorRoutes(app: ApiApp, service: IdentityService, c
         request.body,
         requestContextOf(request),
       );
-      applySession(reply, config, result.session);
-      return { csrfToken: result.session?.csrfToken ?? null, endedSessions: result.endedSessions };
+      return answerSecurityChange(reply, config, result);
     },
   );
 
@@ -154,11 +151,9 @@ export function registerTwoFactorRoutes(app: ApiApp, service: IdentityService, c
         request.body,
         requestContextOf(request),
       );
-      applySession(reply, config, result.session);
       return {
         recoveryCodes: result.recoveryCodes,
-        csrfToken: result.session?.csrfToken ?? null,
-        endedSessions: result.endedSessions,
+        ...answerSecurityChange(reply, config, result),
       };
     },
   );
