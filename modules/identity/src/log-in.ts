@@ -128,19 +128,7 @@ export async function logInSecondFactor(
   assertNotLocked(context, user);
   const kind = await useSecondFactorCode(context, context.database, user.id, input.code);
   if (kind === null) {
-    await countTokenAttempt(
-      context,
-      context.database,
-      'pending_login',
-      input.pendingToken,
-      context.tuning.pendingLoginAttemptsMax,
-    );
-    const lockMs = await recordAuthFailure(context, user.id, request, {
-      action: 'identity.login.failed',
-      reason: 'wrong_second_factor',
-      login: { outcome: 'wrong_second_factor', method: 'totp' },
-    });
-    if (lockMs !== null) throw accountLocked(lockMs);
+    await recordSecondStepFailure(context, user.id, input.pendingToken, request, 'totp');
     throw new DomainError('IDENTITY_SECOND_FACTOR_INVALID', 'Wrong or already used code');
   }
   await consumeToken(context, context.database, 'pending_login', input.pendingToken);
@@ -203,4 +191,30 @@ export async function startSession(
     }
     return { status: 'signed_in', user: publicUser(user), session, deviceToken };
   });
+}
+
+/**
+ * A refused second login step: counts it against the pending login's tries and the account's
+ * failures (audited, in the login history); throws IDENTITY_ACCOUNT_LOCKED when that locks the account.
+ */
+export async function recordSecondStepFailure(
+  context: IdentityContext,
+  userId: string,
+  pendingToken: string,
+  request: RequestContext,
+  method: 'totp' | 'passkey',
+): Promise<void> {
+  await countTokenAttempt(
+    context,
+    context.database,
+    'pending_login',
+    pendingToken,
+    context.tuning.pendingLoginAttemptsMax,
+  );
+  const lockMs = await recordAuthFailure(context, userId, request, {
+    action: 'identity.login.failed',
+    reason: 'wrong_second_factor',
+    login: { outcome: 'wrong_second_factor', method },
+  });
+  if (lockMs !== null) throw accountLocked(lockMs);
 }

@@ -5,11 +5,11 @@ import {
   verifyAuthenticationResponse,
 } from '@simplewebauthn/server';
 import { DomainError } from '@tradeloom/kernel';
-import { accountLocked, assertNotLocked, recordAuthFailure } from './account-protection.js';
-import { consumeToken, countTokenAttempt, readToken } from './auth-tokens.js';
+import { assertNotLocked } from './account-protection.js';
+import { consumeToken, readToken } from './auth-tokens.js';
 import './errors.js';
 import type { IdentityContext, RequestContext } from './identity-context.js';
-import { assertActive, type LoginResult, startSession } from './log-in.js';
+import { assertActive, type LoginResult, recordSecondStepFailure, startSession } from './log-in.js';
 import { audit } from './notify.js';
 import {
   advanceCounter,
@@ -116,19 +116,7 @@ export async function logInSecondFactorPasskey(
     });
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== 'IDENTITY_PASSKEY_INVALID') throw error;
-    await countTokenAttempt(
-      context,
-      context.database,
-      'pending_login',
-      input.pendingToken,
-      context.tuning.pendingLoginAttemptsMax,
-    );
-    const lockMs = await recordAuthFailure(context, user.id, request, {
-      action: 'identity.login.failed',
-      reason: 'wrong_second_factor',
-      login: { outcome: 'wrong_second_factor', method: 'passkey' },
-    });
-    if (lockMs !== null) throw accountLocked(lockMs);
+    await recordSecondStepFailure(context, user.id, input.pendingToken, request, 'passkey');
     throw error;
   }
   await consumeToken(context, context.database, 'pending_login', input.pendingToken);
