@@ -26,6 +26,19 @@ export interface EngineHostOptions {
   groupCommitMaxDelayMs?: number;
   /** Journal backlog (bytes not yet durable) above which new commands wait unexecuted. */
   journalBacklogBytesMax?: number;
+  /**
+   * The last command seq in the read model (the projector's cursor). Recovery then starts from a
+   * snapshot at or below it and keeps the results of the commands replayed after it
+   * (`takeReplayedResults`), so the projector gets every command's events even after a crash.
+   */
+  projectedSeq?: number;
+}
+
+/** A command re-executed at recovery, with its result, for the projector. */
+export interface ReplayedResult {
+  seq: number;
+  ts: number;
+  result: CommandResult;
 }
 
 export interface RecoveryReport {
@@ -81,7 +94,11 @@ export class EngineHost {
     const started = performance.now();
     const dir = join(options.dataDir, 'engine');
     await mkdir(dir, { recursive: true });
-    const snapshot = await loadLatestSnapshot(dir);
+    const projectedSeq = options.projectedSeq;
+    const snapshot = await loadLatestSnapshot(
+      dir,
+      projectedSeq === undefined ? {} : { maxSeq: projectedSeq },
+    );
     const engine = snapshot === null ? new Engine() : restoreSnapshot(snapshot.payload);
     const snapshotSeq = snapshot?.seq ?? 0;
     assert(engine.commandSeq === snapshotSeq, `snapshot ${snapshotSeq} holds state at ${engine.commandSeq}`);
@@ -94,14 +111,25 @@ export class EngineHost {
         : { batchBytesMax: options.journalBacklogBytesMax }),
     });
     let replayed = 0;
+    const replayedResults: ReplayedResult[] = [];
     for (const record of journal.readFrom(snapshotSeq + 1)) {
-      // Replay needs the state, not the events: drop them as they come.
+      // Replay needs the state, not the events: drop them as they come, except those the read model lacks.
       engine.events.clear();
-      const outcome = engine.apply(decodeCommand(record.payload));
-      assert(
-        outcome.commandSeq === record.seq,
-        `journal seq ${record.seq} replayed as ${outcome.commandSeq}`,
-      );
+      const command = decodeCommand(record.payload);
+      if (projectedSeq !== undefined && record.seq > projectedSeq) {
+        const result = engine.execute(command);
+        assert(
+          result.commandSeq === record.seq,
+          `journal seq ${record.seq} replayed as ${result.commandSeq}`,
+        );
+        replayedResults.push({ seq: record.seq, ts: command.ts, result });
+      } else {
+        const outcome = engine.apply(command);
+        assert(
+          outcome.commandSeq === record.seq,
+          `journal seq ${record.seq} replayed as ${outcome.commandSeq}`,
+        );
+      }
       replayed++;
     }
     engine.events.clear();
@@ -116,8 +144,24 @@ export class EngineHost {
       truncatedBytes: journal.recovery.truncatedBytes,
       ms: Math.round(performance.now() - started),
     };
-    return new EngineHost(engine, journal, dir, options.snapshotEvery ?? 100_000, report);
+    const host = new EngineHost(engine, journal, dir, options.snapshotEvery ?? 100_000, report);
+    host.replayedResults = replayedResults;
+    return host;
   }
+
+  private replayedResults: ReplayedResult[] = [];
+
+  /** The results of the commands replayed after `projectedSeq` at recovery (once; then empty). */
+  takeReplayedResults(): ReplayedResult[] {
+    return this.replayedResults.splice(0);
+  }
+
+  /**
+   * Where the read model is (the projector's cursor). While set, a new snapshot is taken only once the
+   * projector has passed the previous one, so a snapshot at or below the cursor always exists and
+   * recovery can regenerate every event the read model lacks.
+   */
+  projectedSeq: (() => number) | null = null;
 
   /** Highest command sequence number that is on disk. */
   get durableSeq(): number {
@@ -274,6 +318,7 @@ export class EngineHost {
   /** Capture the state now and write it once the journal has it durably (never ahead of the journal). */
   snapshot(): void {
     if (this.snapshotting) return;
+    if (this.projectedSeq !== null && this.projectedSeq() < this.lastSnapshotSeq) return;
     this.snapshotting = true;
     const seq = this.engine.commandSeq;
     const payload = encodeSnapshot(this.engine);

@@ -20,7 +20,9 @@ export type Query =
   | { query: 'status' }
   | { query: 'book'; marketId: number; depth?: number }
   | { query: 'balances'; user: number }
-  | { query: 'stateHash' };
+  | { query: 'stateHash' }
+  /** Every non-empty account at one command seq (reconciliation). */
+  | { query: 'ledger' };
 
 export interface Frame {
   kind: number;

@@ -1,5 +1,5 @@
 // Read-only views of the engine state for operators and the demo (status, book depth, balances).
-import { stateHash } from '@tradeloom/engine';
+import { captureState, stateHash } from '@tradeloom/engine';
 import type { EngineHost } from './engine-host.js';
 import type { Query } from './protocol.js';
 
@@ -21,6 +21,7 @@ export function runQuery(host: EngineHost, query: Query): unknown {
         markets: engine.matcher.markets.size,
         openOrders: engine.matcher.orders.size,
         recovery: host.recovery,
+        projectedSeq: host.projectedSeq?.() ?? null,
       };
     case 'book': {
       const m = engine.matcher.markets.get(query.marketId);
@@ -50,6 +51,11 @@ export function runQuery(host: EngineHost, query: Query): unknown {
     }
     case 'stateHash':
       return stateHash(engine);
+    case 'ledger': {
+      // A copy of the whole state: an operator query, run by the reconciliation job, not per request.
+      const state = captureState(engine);
+      return { commandSeq: state.commandSeq, accounts: state.accounts };
+    }
     default:
       throw new Error('unknown query');
   }

@@ -31,6 +31,10 @@ describe('snapshots', () => {
     const latest = await loadLatestSnapshot(dir);
     expect(latest?.seq).toBe(500);
     expect(latest?.payload).toEqual(payloadFor(500));
+    // A reader that needs the records after seq 450 gets the newest snapshot not past it.
+    expect((await loadLatestSnapshot(dir, { maxSeq: 450 }))?.seq).toBe(400);
+    expect((await loadLatestSnapshot(dir, { maxSeq: 400 }))?.seq).toBe(400);
+    expect(await loadLatestSnapshot(dir, { maxSeq: 250 })).toBeNull();
   });
 
   it('falls back to the previous snapshot when the newest fails its checksum or is truncated', async () => {

@@ -35,6 +35,8 @@ export interface SkippedSnapshot {
 export interface LoadSnapshotOptions {
   /** Called for each newer snapshot that was skipped as damaged, newest first. */
   onSkipped?: (skipped: SkippedSnapshot) => void;
+  /** Only snapshots at or below this record seq (a reader that needs the events after it). */
+  maxSeq?: number;
 }
 
 function snapshotDir(dir: string): string {
@@ -136,6 +138,7 @@ export async function loadLatestSnapshot(
   const found = await listSnapshots(snapDir);
   for (let i = found.length - 1; i >= 0; i--) {
     const { seq, name } = found[i]!;
+    if (options.maxSeq !== undefined && seq > options.maxSeq) continue;
     const decoded = decodeSnapshot(await fs.promises.readFile(path.join(snapDir, name)), seq);
     if (typeof decoded !== 'string') return { seq, payload: decoded };
     options.onSkipped?.({ file: name, seq, reason: decoded });
