@@ -6,8 +6,10 @@ import { createIdentityModule, type IdentityService } from '@tradeloom/identity'
 import { createJobQueue, type JobQueue } from '@tradeloom/jobs';
 import { type Clock, type PlatformModule, type RateLimiter, systemClock } from '@tradeloom/kernel';
 import { createMailModule, type MailService } from '@tradeloom/mail';
+import { projectionMigrationsDir } from '@tradeloom/projection';
 import { createRateLimiter } from '@tradeloom/rate-limit';
 import { createWalletModule, type WalletService } from '@tradeloom/wallet';
+import { type DeferredEngine, deferredEngine } from './deferred-engine.js';
 import { createOperationsModule } from './operations-module.js';
 
 /** The job that delivers the mail outbox. */
@@ -39,6 +41,8 @@ export interface Platform {
   mail: MailService;
   apiKeys: ApiKeysService;
   wallet: WalletService;
+  /** The engine the modules use: bind the opened engine (or its client) before serving requests. */
+  engine: DeferredEngine;
   database: Database;
   rateLimiter: RateLimiter | null;
   /** Background jobs: in-process (embedded) or BullMQ (server); runs where `jobs.start()` is called. */
@@ -100,7 +104,17 @@ export function composePlatform(deps: PlatformDeps): Platform {
       ? { replayGuard: rateLimiterReplayGuard(rateLimiter) }
       : {}),
   });
-  const wallet = createWalletModule({ database });
+  const engine = deferredEngine();
+  const wallet = createWalletModule({
+    database,
+    engine,
+    audit: access.service.audit,
+    identity: identity.service,
+    mail: mail.service,
+    jobs,
+    clock,
+    settings: { publicUrl: config.publicUrl },
+  });
   // The outbox is polled by one repeating job; several workers may run it (rows are claimed with SKIP LOCKED).
   jobs.define(
     MAIL_DELIVERY_JOB,
@@ -124,6 +138,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     modules,
     migrationSources: [
       { dir: defaultMigrationsDir },
+      { module: 'projection', dir: projectionMigrationsDir },
       ...migrationOrder.flatMap((module) =>
         module.migrationsDir === undefined ? [] : [{ module: module.name, dir: module.migrationsDir }],
       ),
@@ -133,6 +148,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     mail: mail.service,
     apiKeys: apiKeys.service,
     wallet: wallet.service,
+    engine,
     database,
     rateLimiter,
     jobs,

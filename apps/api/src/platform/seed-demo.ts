@@ -53,6 +53,7 @@ export async function seedDemo(
     if (role === 'super_admin') await platform.access.assignRole(user.id, 'super_admin', 'system');
     accounts.push({ role, email, password: secret, userId: user.id });
   }
+  await seedDemoWallet(platform);
   const traders: number[] = [];
   for (const account of accounts) {
     if (account.role === 'trader') traders.push(await platform.wallet.engineAccountOf(account.userId));
@@ -60,4 +61,56 @@ export async function seedDemo(
   await seedDemoEngine(engine, traders, nowMs);
   await writeFile(file, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
   return accounts;
+}
+
+/** The demo's currencies and networks in the wallet (the engine learns the assets from them). */
+async function seedDemoWallet(platform: Platform): Promise<void> {
+  const { assets } = platform.wallet;
+  const currencies = [
+    {
+      code: 'BTC',
+      name: 'Bitcoin',
+      kind: 'crypto',
+      precision: 8,
+      networks: [['bitcoin', 'Bitcoin', '0.0002', '0.001', 2]],
+    },
+    {
+      code: 'ETH',
+      name: 'Ether',
+      kind: 'crypto',
+      precision: 8,
+      networks: [['ethereum', 'Ethereum (ERC-20)', '0.002', '0.01', 12]],
+    },
+    {
+      code: 'USDT',
+      name: 'Tether USD',
+      kind: 'crypto',
+      precision: 6,
+      networks: [
+        ['ethereum', 'Ethereum (ERC-20)', '5', '20', 12],
+        ['tron', 'Tron (TRC-20)', '1', '10', 20],
+      ],
+    },
+    {
+      code: 'USD',
+      name: 'US Dollar',
+      kind: 'fiat',
+      precision: 2,
+      networks: [['bank', 'Bank transfer', '1', '10', 0]],
+    },
+  ] as const;
+  for (const [i, c] of currencies.entries()) {
+    await assets.createAsset(
+      { code: c.code, name: c.name, kind: c.kind, precision: c.precision, sortOrder: i },
+      'system',
+    );
+    for (const [network, name, withdrawFee, withdrawMin, confirmations] of c.networks) {
+      await assets.createNetwork(
+        c.code,
+        network,
+        { name, withdrawFee, withdrawMin, confirmations },
+        'system',
+      );
+    }
+  }
 }

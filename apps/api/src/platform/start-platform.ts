@@ -1,6 +1,14 @@
 import type { Config } from '@tradeloom/config';
 import { type Database, migrate } from '@tradeloom/db';
-import { EngineClient, type EngineGateway, EngineHost, localEngineGateway } from '@tradeloom/engine-app';
+import {
+  EngineClient,
+  type EngineGateway,
+  type EngineHost,
+  localEngineGateway,
+  openProjectedEngine,
+  type ProjectedEngine,
+} from '@tradeloom/engine-app';
+import type { Clock } from '@tradeloom/kernel';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from '../build-app.js';
@@ -20,6 +28,8 @@ export interface StartPlatformOptions {
   redisKeyPrefix?: string;
   /** Null turns the API's rate limits off (tests of other guards that send many requests). */
   rateLimiter?: null;
+  /** The clock the modules run on (tests move it); the system clock by default. */
+  clock?: Clock;
 }
 
 /** A running API process and everything it opened. */
@@ -32,6 +42,8 @@ export interface RunningPlatform {
   engine: EngineGateway;
   /** The engine hosted in this process (embedded mode), else null. */
   engineHost: EngineHost | null;
+  /** The engine with its projector, in this process (embedded mode), else null. */
+  projectedEngine: ProjectedEngine | null;
   demo: DemoAccount[] | null;
   stop(): Promise<void>;
 }
@@ -55,24 +67,33 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       masterKey,
       ...(options.redisKeyPrefix === undefined ? {} : { redisKeyPrefix: options.redisKeyPrefix }),
       ...(options.rateLimiter === null ? { rateLimiter: null } : {}),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
     cleanups.push(() => platform.close());
     await migrate(database, { sources: platform.migrationSources });
     await platform.access.ensureSystemRoles();
 
     let engineHost: EngineHost | null = null;
+    let projectedEngine: ProjectedEngine | null = null;
     let engine: EngineGateway;
     if (config.mode === 'embedded') {
-      const host = await EngineHost.open({ dataDir: config.dataDir });
-      engineHost = host;
-      cleanups.push(() => host.close());
-      engine = localEngineGateway(host);
+      // The projector runs beside the engine, into the same database.
+      const projected = await openProjectedEngine(
+        database,
+        { dataDir: config.dataDir },
+        { onError: (error) => process.stderr.write(`projector: ${String(error)}\n`) },
+      );
+      engineHost = projected.host;
+      projectedEngine = projected;
+      cleanups.push(() => projected.close());
+      engine = localEngineGateway(projected.host);
     } else {
       const client = await EngineClient.connect(config.engineAddress);
       cleanups.push(async () => client.close());
       engine = client;
     }
 
+    platform.engine.bind(engine);
     const demo = options.seedDemo === true ? await seedDemo(config, platform, engine, Date.now()) : null;
     // The jobs stop with the platform (platform.close closes the queue).
     if (options.runWorkers === true) await platform.jobs.start();
@@ -89,7 +110,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     // Last in, first out: the HTTP server stops before what its requests use.
     cleanups.push(() => app.close());
     const address = await app.listen({ port: config.port, host: config.host });
-    return { app, address, platform, database, engine, engineHost, demo, stop: cleanUp };
+    return { app, address, platform, database, engine, engineHost, projectedEngine, demo, stop: cleanUp };
   } catch (error) {
     await cleanUp();
     throw error;
