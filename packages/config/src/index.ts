@@ -9,4 +9,5 @@ export {
   logLevels,
   type OidcProvider,
   type ServerConfig,
+  type WalletConfig,
 } from './load-config.js';

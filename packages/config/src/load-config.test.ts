@@ -21,7 +21,17 @@ const server = {
   MASTER_KEY: 'ab'.repeat(32),
 };
 
+const walletDefaults = {
+  newAddressDelayMs: 24 * 3_600_000,
+  fourEyesAboveUsdt: '10000',
+  transferTwoFactorAboveUsdt: '1000',
+  depositExpiryMs: 168 * 3_600_000,
+  withdrawalExpiryMs: 72 * 3_600_000,
+  pnlRetentionDays: 400,
+};
+
 const defaults = {
+  wallet: walletDefaults,
   publicUrl: 'http://localhost:8080',
   portalPort: 3000,
   adminPort: 3001,
@@ -83,6 +93,12 @@ describe('loadConfig', () => {
       TRUST_PROXY_HOPS: '1',
       ENGINE_ADDRESS: '7070',
       DEMO_SEED: 'true',
+      WITHDRAWAL_ADDRESS_DELAY_HOURS: '0',
+      WITHDRAWAL_FOUR_EYES_ABOVE_USDT: '2500.5',
+      TRANSFER_2FA_ABOVE_USDT: '0',
+      DEPOSIT_EXPIRY_HOURS: '24',
+      WITHDRAWAL_EXPIRY_HOURS: '12',
+      PNL_RETENTION_DAYS: '30',
     });
     expect(config).toEqual({
       mode: 'server',
@@ -108,6 +124,14 @@ describe('loadConfig', () => {
       engineAddress: 7070,
       redisKeyPrefix: 'tl',
       demoSeed: true,
+      wallet: {
+        newAddressDelayMs: 0,
+        fourEyesAboveUsdt: '2500.5',
+        transferTwoFactorAboveUsdt: '0',
+        depositExpiryMs: 24 * 3_600_000,
+        withdrawalExpiryMs: 12 * 3_600_000,
+        pnlRetentionDays: 30,
+      },
     });
   });
 
@@ -129,6 +153,9 @@ describe('loadConfig', () => {
     ['PORT', '80.5', 'an integer from 0 to 65535'],
     ['HOST', 'local host', 'a host name or IP address'],
     ['LOG_LEVEL', 'verbose', 'one of fatal, error, warn, info, debug, trace, silent'],
+    ['WITHDRAWAL_FOUR_EYES_ABOVE_USDT', '1e5', 'a plain decimal number of USDT'],
+    ['TRANSFER_2FA_ABOVE_USDT', '-1', 'a plain decimal number of USDT'],
+    ['WITHDRAWAL_ADDRESS_DELAY_HOURS', '721', 'an integer number of hours from 0 to 720'],
     [
       'CORS_ORIGINS',
       'https://ok.example.com,https://x.example.com/path',

@@ -43,6 +43,23 @@ interface CommonConfig {
   demoSeed: boolean;
   /** OpenID Connect providers users may sign in with (OIDC_PROVIDERS). */
   oidcProviders: readonly OidcProvider[];
+  wallet: WalletConfig;
+}
+
+/** Operator settings of deposits, withdrawals and transfers. USDT amounts are decimal strings. */
+export interface WalletConfig {
+  /** A new withdrawal address is usable this long after it is added (WITHDRAWAL_ADDRESS_DELAY_HOURS). */
+  newAddressDelayMs: number;
+  /** Withdrawals worth more need a second admin (WITHDRAWAL_FOUR_EYES_ABOVE_USDT). */
+  fourEyesAboveUsdt: string;
+  /** Internal transfers worth more need a second-factor code (TRANSFER_2FA_ABOVE_USDT). */
+  transferTwoFactorAboveUsdt: string;
+  /** Pending deposits expire after this long (DEPOSIT_EXPIRY_HOURS). */
+  depositExpiryMs: number;
+  /** Withdrawals pending review expire after this long (WITHDRAWAL_EXPIRY_HOURS). */
+  withdrawalExpiryMs: number;
+  /** Daily PnL snapshots are kept this many days (PNL_RETENTION_DAYS). */
+  pnlRetentionDays: number;
 }
 
 /** One OpenID Connect provider; Google is `{ id: 'google', issuer: 'https://accounts.google.com', … }`. */
@@ -117,6 +134,12 @@ const expected = {
   ENGINE_ADDRESS: 'a Unix socket path, or a TCP port number on 127.0.0.1',
   OIDC_PROVIDERS:
     'a JSON array of { id (a-z, 0-9, -), issuer (URL), clientId, clientSecret, label } with distinct ids',
+  WITHDRAWAL_ADDRESS_DELAY_HOURS: 'an integer number of hours from 0 to 720',
+  WITHDRAWAL_FOUR_EYES_ABOVE_USDT: 'a plain decimal number of USDT, e.g. 10000',
+  TRANSFER_2FA_ABOVE_USDT: 'a plain decimal number of USDT, e.g. 1000',
+  DEPOSIT_EXPIRY_HOURS: 'an integer number of hours from 1 to 8760',
+  WITHDRAWAL_EXPIRY_HOURS: 'an integer number of hours from 1 to 8760',
+  PNL_RETENTION_DAYS: 'an integer number of days from 1 to 3650',
   CORS_ORIGINS:
     'a comma-separated list of origins, each scheme://host[:port] with scheme http or https and no path (e.g. https://app.example.com)',
 } as const;
@@ -154,6 +177,12 @@ function integer(min: number, max: number, fallback: number) {
     .pipe(z.number().int().min(min).max(max))
     .default(fallback);
 }
+
+const decimal = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d{1,20}(\.\d{1,18})?$/)
+    .default(fallback);
 
 const environmentSchema = z.object({
   PORT: z
@@ -205,6 +234,12 @@ const environmentSchema = z.object({
     .regex(/^(\d{1,5}|[^\s]+)$/)
     .transform((value) => (/^\d+$/.test(value) ? Number(value) : value))
     .optional(),
+  WITHDRAWAL_ADDRESS_DELAY_HOURS: integer(0, 720, 24),
+  WITHDRAWAL_FOUR_EYES_ABOVE_USDT: decimal('10000'),
+  TRANSFER_2FA_ABOVE_USDT: decimal('1000'),
+  DEPOSIT_EXPIRY_HOURS: integer(1, 8_760, 168),
+  WITHDRAWAL_EXPIRY_HOURS: integer(1, 8_760, 72),
+  PNL_RETENTION_DAYS: integer(1, 3_650, 400),
   CORS_ORIGINS: z
     .string()
     .transform((value) =>
@@ -300,6 +335,14 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     trustProxyHops: values.TRUST_PROXY_HOPS,
     // A demo admin with a printed password has no place on a production server: opt-in there.
     demoSeed: values.DEMO_SEED ?? values.DATABASE_URL === undefined,
+    wallet: {
+      newAddressDelayMs: values.WITHDRAWAL_ADDRESS_DELAY_HOURS * 3_600_000,
+      fourEyesAboveUsdt: values.WITHDRAWAL_FOUR_EYES_ABOVE_USDT,
+      transferTwoFactorAboveUsdt: values.TRANSFER_2FA_ABOVE_USDT,
+      depositExpiryMs: values.DEPOSIT_EXPIRY_HOURS * 3_600_000,
+      withdrawalExpiryMs: values.WITHDRAWAL_EXPIRY_HOURS * 3_600_000,
+      pnlRetentionDays: values.PNL_RETENTION_DAYS,
+    },
   };
   if (values.DATABASE_URL !== undefined && values.REDIS_URL !== undefined) {
     return {

@@ -113,7 +113,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     mail: mail.service,
     jobs,
     clock,
-    settings: { publicUrl: config.publicUrl },
+    settings: { ...config.wallet, publicUrl: config.publicUrl },
   });
   // The outbox is polled by one repeating job; several workers may run it (rows are claimed with SKIP LOCKED).
   jobs.define(
