@@ -130,6 +130,37 @@ describe.each(bothModes)('projector (%s)', (mode) => {
     expect(rows).toEqual(expected);
     const trades = await db.query('SELECT count(*)::int AS n FROM ledger_trades');
     expect(trades.rows[0]?.n).toBeGreaterThan(20);
+    // Orders: the engine's open orders are open in the read model with the same fills; every other is closed.
+    const open = new Map(
+      state.markets.flatMap((m) =>
+        [...m.bids, ...m.asks].map((r) => [r[0], { filled: r[16], notional: r[17] }] as const),
+      ),
+    );
+    const orders = await db.query(
+      'SELECT order_id::int AS id, status, filled_lots::int AS filled, filled_notional::int AS notional FROM spot_orders',
+    );
+    expect(orders.rows.length).toBeGreaterThan(100);
+    for (const o of orders.rows) {
+      const live = open.get(Number(o.id));
+      if (live === undefined)
+        expect(['FILLED', 'CANCELED', 'EXPIRED', 'EXPIRED_IN_MATCH']).toContain(o.status);
+      else {
+        expect(['NEW', 'PARTIALLY_FILLED']).toContain(o.status);
+        expect({ filled: o.filled, notional: o.notional }).toEqual(live);
+      }
+    }
+    expect(orders.rows.filter((o) => o.status === 'FILLED').length).toBeGreaterThan(10);
+    // Candles of every interval add up to the trades.
+    const volume = await db.query(
+      `SELECT interval, sum(base_volume)::text AS base, sum(trades)::int AS trades FROM spot_candles GROUP BY interval`,
+    );
+    const tradeTotals = await db.query(
+      'SELECT sum(base_amount)::text AS base, count(*)::int AS trades FROM ledger_trades',
+    );
+    expect(volume.rows).toHaveLength(16);
+    for (const row of volume.rows) {
+      expect({ base: row.base, trades: row.trades }).toEqual(tradeTotals.rows[0]);
+    }
     const repeated = await db.query("SELECT count(*)::int AS n FROM ledger_postings WHERE ref = 'repeated'");
     expect(repeated.rows[0]?.n).toBe(2);
 

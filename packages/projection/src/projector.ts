@@ -5,6 +5,7 @@ import type { Database } from '@tradeloom/db';
 import type { CommandResult } from '@tradeloom/engine';
 import { createLedgerProjection } from './ledger-projection.js';
 import type { ProjectedCommand, ProjectionHandler } from './projected-command.js';
+import { createSpotProjection } from './spot-projection.js';
 
 export interface ProjectorOptions {
   /** Module handlers applied after the ledger's, in order. */
@@ -46,7 +47,7 @@ export class Projector {
   static async open(db: Database, options: ProjectorOptions = {}): Promise<Projector> {
     const applied = await readProjectedSeq(db);
     const ledger = await createLedgerProjection(db);
-    return new Projector(db, [ledger, ...(options.handlers ?? [])], applied, options);
+    return new Projector(db, [ledger, createSpotProjection(), ...(options.handlers ?? [])], applied, options);
   }
 
   /** The last command sequence in the read model. */
