@@ -8,6 +8,7 @@ import { type Clock, type PlatformModule, type RateLimiter, systemClock } from '
 import { createMailModule, type MailService } from '@tradeloom/mail';
 import { projectionMigrationsDir } from '@tradeloom/projection';
 import { createRateLimiter } from '@tradeloom/rate-limit';
+import { createSpotModule, type SpotService } from '@tradeloom/spot';
 import { createWalletModule, type WalletService } from '@tradeloom/wallet';
 import { type DeferredEngine, deferredEngine } from './deferred-engine.js';
 import { createOperationsModule } from './operations-module.js';
@@ -41,6 +42,7 @@ export interface Platform {
   mail: MailService;
   apiKeys: ApiKeysService;
   wallet: WalletService;
+  spot: SpotService;
   /** The engine the modules use: bind the opened engine (or its client) before serving requests. */
   engine: DeferredEngine;
   database: Database;
@@ -115,6 +117,14 @@ export function composePlatform(deps: PlatformDeps): Platform {
     clock,
     settings: { ...config.wallet, publicUrl: config.publicUrl },
   });
+  const spot = createSpotModule({
+    database,
+    engine,
+    assets: wallet.service.assets,
+    engineAccountOf: (userId) => wallet.service.engineAccountOf(userId),
+    audit: access.service.audit,
+    clock,
+  });
   // The outbox is polled by one repeating job; several workers may run it (rows are claimed with SKIP LOCKED).
   jobs.define(
     MAIL_DELIVERY_JOB,
@@ -132,8 +142,23 @@ export function composePlatform(deps: PlatformDeps): Platform {
     { repeatEveryMs: 3_600_000, repeatData: null },
   );
   const operations = createOperationsModule({ jobs, audit: access.service.audit });
-  modules.push(apiKeys.module, identity.module, access.module, mail.module, wallet.module, operations);
-  const migrationOrder = [identity.module, access.module, mail.module, apiKeys.module, wallet.module];
+  modules.push(
+    apiKeys.module,
+    identity.module,
+    access.module,
+    mail.module,
+    wallet.module,
+    spot.module,
+    operations,
+  );
+  const migrationOrder = [
+    identity.module,
+    access.module,
+    mail.module,
+    apiKeys.module,
+    wallet.module,
+    spot.module,
+  ];
   return {
     modules,
     migrationSources: [
@@ -148,6 +173,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     mail: mail.service,
     apiKeys: apiKeys.service,
     wallet: wallet.service,
+    spot: spot.service,
     engine,
     database,
     rateLimiter,

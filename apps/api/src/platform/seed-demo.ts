@@ -3,7 +3,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '@tradeloom/config';
 import type { EngineGateway } from '@tradeloom/engine-app';
+import { fromLots, fromQuoteUnits, fromTicks } from '@tradeloom/spot';
 import type { Platform } from './compose-platform.js';
+import { demoMarkets } from './demo-markets.js';
 import { seedDemoEngine } from './seed-demo-engine.js';
 
 /** One demo account as printed at start-up. */
@@ -54,6 +56,7 @@ export async function seedDemo(
     accounts.push({ role, email, password: secret, userId: user.id });
   }
   await seedDemoWallet(platform);
+  await seedDemoMarkets(platform);
   const traders: number[] = [];
   for (const account of accounts) {
     if (account.role === 'trader') traders.push(await platform.wallet.engineAccountOf(account.userId));
@@ -112,5 +115,42 @@ async function seedDemoWallet(platform: Platform): Promise<void> {
         'system',
       );
     }
+  }
+}
+
+/** The demo's spot markets, created through the spot module (ids 1 and 2, as demoMarkets has them). */
+async function seedDemoMarkets(platform: Platform): Promise<void> {
+  for (const m of demoMarkets) {
+    const f = m.spec.filters;
+    const price = (ticks: number) =>
+      fromTicks(ticks, { tickSize: m.tick, lotSize: m.lot, quotePrecision: m.quoteScale });
+    const qty = (lots: number) =>
+      fromLots(lots, { tickSize: m.tick, lotSize: m.lot, quotePrecision: m.quoteScale });
+    const created = await platform.spot.markets.createMarket(
+      {
+        base: m.spec.base,
+        quote: m.spec.quote,
+        tickSize: m.tick,
+        lotSize: m.lot,
+        minPrice: price(f.minPrice),
+        maxPrice: price(f.maxPrice),
+        minQty: qty(f.minQty),
+        maxQty: qty(f.maxQty),
+        minNotional: fromQuoteUnits(f.minNotional, {
+          tickSize: m.tick,
+          lotSize: m.lot,
+          quotePrecision: m.quoteScale,
+        }),
+        priceBandBps: f.priceBandBps,
+        maxNumOrders: f.maxNumOrders,
+        maxNumStopOrders: f.maxNumStopOrders,
+        makerFee: '0.001',
+        takerFee: '0.001',
+      },
+      'system',
+      { adoptExisting: true },
+    );
+    if (created.id !== m.spec.id)
+      throw new Error(`demo market ${created.symbol} got id ${created.id}, expected ${m.spec.id}`);
   }
 }
