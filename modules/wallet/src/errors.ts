@@ -47,6 +47,13 @@ export const WALLET_ERRORS = defineErrorCodes({
   /** The engine refused the command; `details.engineCode` says why. */
   WALLET_ENGINE_REJECTED: 409,
   WALLET_EXPORT_TOO_LARGE: 413,
+  // deposits
+  /** A deposit method that deposits refer to cannot be deleted (disable it instead). */
+  WALLET_DEPOSIT_METHOD_IN_USE: 409,
+  /** The payment gateway did not start the payment. */
+  WALLET_GATEWAY_UNAVAILABLE: 502,
+  /** No deposit address can be made on this network (no generator configured). */
+  WALLET_DEPOSIT_ADDRESS_UNAVAILABLE: 409,
 });
 
 /** One of the module's error codes. */

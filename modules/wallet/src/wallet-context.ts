@@ -4,6 +4,7 @@ import type { Database, Queryable } from '@tradeloom/db';
 import type { JobQueue } from '@tradeloom/jobs';
 import type { AuditSink, Clock, MailSender } from '@tradeloom/kernel';
 import type { AssetService } from './assets/asset-service.js';
+import type { PaymentGatewayConfig } from './deposits/gateways/gateway-config.js';
 import type { EnginePort } from './engine/engine-port.js';
 import type { WalletEngine } from './engine/wallet-engine.js';
 
@@ -53,6 +54,8 @@ export interface WalletSettings {
   pnlRetentionDays: number;
   /** Where users open the platform (links in mails). */
   publicUrl: string;
+  /** Payment gateways for deposits (else the PAYMENT_GATEWAYS environment variable, JSON of the same). */
+  paymentGateways?: readonly PaymentGatewayConfig[];
 }
 
 export const defaultWalletSettings: WalletSettings = {
