@@ -1,11 +1,13 @@
 import { type AccessService, createAccessModule } from '@tradeloom/access';
 import { type ApiKeysService, createApiKeysModule, rateLimiterReplayGuard } from '@tradeloom/api-keys';
+import { createBinanceModule } from '@tradeloom/binance';
 import type { Config } from '@tradeloom/config';
 import { type Database, defaultMigrationsDir, type MigrationSource } from '@tradeloom/db';
 import { createIdentityModule, type IdentityService } from '@tradeloom/identity';
 import { createJobQueue, type JobQueue } from '@tradeloom/jobs';
 import { type Clock, type PlatformModule, type RateLimiter, systemClock } from '@tradeloom/kernel';
 import { createMailModule, type MailService } from '@tradeloom/mail';
+import { createMarketStreamModule } from '@tradeloom/market-stream';
 import { projectionMigrationsDir } from '@tradeloom/projection';
 import { createRateLimiter } from '@tradeloom/rate-limit';
 import { createSpotModule, type SpotService } from '@tradeloom/spot';
@@ -125,6 +127,14 @@ export function composePlatform(deps: PlatformDeps): Platform {
     audit: access.service.audit,
     clock,
   });
+  const binance = createBinanceModule({
+    database,
+    spot: spot.service,
+    wallet: wallet.service,
+    rateLimiter,
+    clock,
+  });
+  const marketStream = createMarketStreamModule({ database, spot: spot.service, clock });
   // The outbox is polled by one repeating job; several workers may run it (rows are claimed with SKIP LOCKED).
   jobs.define(
     MAIL_DELIVERY_JOB,
