@@ -1,5 +1,26 @@
 import type { Queryable } from '@tradeloom/db';
 
+// A user's number never changes once committed, and order placement asks for it per request: cached
+// per database. Only committed answers are cached (not those read inside a caller's transaction,
+// which might still roll back).
+const committed = new WeakMap<Queryable, Map<string, number>>();
+const CACHE_MAX = 100_000;
+
+/** The engine account number of a user, from the cache when it was seen committed. */
+export async function cachedEngineAccountOf(db: Queryable, userId: string): Promise<number> {
+  let cache = committed.get(db);
+  if (cache === undefined) {
+    cache = new Map();
+    committed.set(db, cache);
+  }
+  const known = cache.get(userId);
+  if (known !== undefined) return known;
+  const accountNo = await engineAccountOf(db, userId);
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(userId, accountNo);
+  return accountNo;
+}
+
 /**
  * The engine account number of a user, created on first use. Safe under concurrency: the insert
  * either wins or finds the row another transaction committed.

@@ -8,7 +8,7 @@ import { type AssetService, createAssetService } from './assets/asset-service.js
 import { createDeposits, type DepositsService } from './deposits/index.js';
 import type { EnginePort } from './engine/engine-port.js';
 import { WalletEngine } from './engine/wallet-engine.js';
-import { engineAccountOf, userOfEngineAccount } from './engine-accounts.js';
+import { cachedEngineAccountOf, engineAccountOf, userOfEngineAccount } from './engine-accounts.js';
 import { walletPermissions } from './permissions.js';
 import { createTransfers, type TransfersService } from './transfers/index.js';
 import {
@@ -83,7 +83,8 @@ export function createWalletModule(deps: WalletDeps): { module: PlatformModule; 
     jobs: deps.jobs,
     settings: { ...defaultWalletSettings, ...deps.settings },
     kycLevelOf: deps.kycLevelOf ?? (async () => 0),
-    engineAccountOf: (userId, within) => engineAccountOf(within ?? deps.database, userId),
+    engineAccountOf: (userId, within) =>
+      within === undefined ? cachedEngineAccountOf(deps.database, userId) : engineAccountOf(within, userId),
     userOfEngineAccount: (accountNo) => userOfEngineAccount(deps.database, accountNo),
   };
   const deposits = createDeposits(ctx);
