@@ -301,7 +301,22 @@ describe.each(bothModes)('gateway and chain deposits on %s', (mode) => {
       },
     });
     const address = await svc.depositAddress(trader.userId, 'BTC', 'bitcoin');
-    expect((await svc.depositAddress(trader.userId, 'BTC', 'bitcoin')).address).toBe(address.address);
+    const overHttp = await trader.browser.json<{ address: string; memo: string | null }>(
+      'POST',
+      '/api/v1/wallet/deposit-addresses',
+      { asset: 'BTC', network: 'bitcoin' },
+    );
+    expect(overHttp.body).toMatchObject({ address: address.address, memo: null });
+    const noGenerator = await trader.browser.json<{ code: string }>(
+      'POST',
+      '/api/v1/wallet/deposit-addresses',
+      {
+        asset: 'USD',
+        network: 'card',
+      },
+    );
+    expect(noGenerator.status).toBe(409);
+    expect(noGenerator.body.code).toBe('WALLET_DEPOSIT_ADDRESS_UNAVAILABLE');
     const before = await balance(trader.userId, 'BTC');
     const seen = {
       asset: 'BTC',

@@ -293,6 +293,35 @@ export function registerDepositRoutes(app: ApiApp, service: DepositsService): vo
     async (request) => service.cancel(actorOf(request), request.params.id),
   );
 
+  app.post(
+    '/api/v1/wallet/deposit-addresses',
+    {
+      config: { permission: 'authenticated', apiKeyScope: 'deposit_address' },
+      schema: {
+        summary: 'Your deposit address on a network',
+        description:
+          'Made on first use and the same afterwards. Deposits to it are credited once they have the ' +
+          "network's confirmations. WALLET_DEPOSIT_ADDRESS_UNAVAILABLE where the network has no address generator.",
+        tags,
+        body: z.object({ asset: assetCodeSchema, network: networkCodeSchema }),
+        response: {
+          200: z.object({
+            asset: z.string(),
+            network: z.string(),
+            address: z.string(),
+            memo: z.string().nullable().describe('Needed with the deposit on networks that take one'),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { asset, network } = request.body;
+      const made = await service.depositAddress(actorOf(request), asset, network);
+      return { asset, network, address: made.address, memo: made.memo === '' ? null : made.memo };
+    },
+  );
+
   // ---- review (finance)
 
   app.get(
