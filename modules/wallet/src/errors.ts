@@ -54,6 +54,15 @@ export const WALLET_ERRORS = defineErrorCodes({
   WALLET_GATEWAY_UNAVAILABLE: 502,
   /** No deposit address can be made on this network (no generator configured). */
   WALLET_DEPOSIT_ADDRESS_UNAVAILABLE: 409,
+  // transfers, history, jobs
+  /** Transfers to other users are paused after a security change, like withdrawals. */
+  WALLET_TRANSFERS_LOCKED: 403,
+  /** A clientTransferId already names a transfer with other parameters. */
+  WALLET_TRANSFER_ID_REUSED: 409,
+  /** A pagination cursor this list did not hand out. */
+  WALLET_CURSOR_INVALID: 400,
+  WALLET_ALERT_NOT_FOUND: 404,
+  WALLET_USER_NOT_FOUND: 404,
 });
 
 /** One of the module's error codes. */
