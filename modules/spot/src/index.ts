@@ -67,6 +67,8 @@ export interface SpotDeps {
   assets: SpotAssets;
   engineAccountOf: EngineAccountOf;
   audit: AuditSink;
+  /** Resolves once the read model holds a command. */
+  projected: (seq: number) => Promise<void>;
   clock?: Clock;
 }
 

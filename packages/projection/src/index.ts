@@ -10,6 +10,7 @@ export {
 export { createLedgerProjection } from './ledger-projection.js';
 export { accountKey, derivePostings, type Posting, type PostingContext, userAccountKey } from './postings.js';
 export { isEffective, type ProjectedCommand, type ProjectionHandler } from './projected-command.js';
+export { createProjectionWaiter, type ProjectionWaiter } from './projection-waiter.js';
 export { ProjectionConflict, Projector, type ProjectorOptions, readProjectedSeq } from './projector.js';
 export {
   type EngineLedgerView,

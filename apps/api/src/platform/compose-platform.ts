@@ -8,7 +8,7 @@ import { createJobQueue, type JobQueue } from '@tradeloom/jobs';
 import { type Clock, type PlatformModule, type RateLimiter, systemClock } from '@tradeloom/kernel';
 import { createMailModule, type MailService } from '@tradeloom/mail';
 import { createMarketStreamModule } from '@tradeloom/market-stream';
-import { projectionMigrationsDir } from '@tradeloom/projection';
+import { createProjectionWaiter, projectionMigrationsDir } from '@tradeloom/projection';
 import { createRateLimiter } from '@tradeloom/rate-limit';
 import { createSpotModule, type SpotService } from '@tradeloom/spot';
 import { createWalletModule, type WalletService } from '@tradeloom/wallet';
@@ -109,6 +109,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
       : {}),
   });
   const engine = deferredEngine();
+  const projection = createProjectionWaiter(database);
   const wallet = createWalletModule({
     database,
     engine,
@@ -125,6 +126,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     assets: wallet.service.assets,
     engineAccountOf: (userId) => wallet.service.engineAccountOf(userId),
     audit: access.service.audit,
+    projected: (seq) => projection.waitFor(seq),
     clock,
   });
   const binance = createBinanceModule({

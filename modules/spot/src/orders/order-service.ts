@@ -135,6 +135,8 @@ export function createOrderService(deps: {
   markets: MarketService;
   engineAccountOf: EngineAccountOf;
   clock: Clock;
+  /** Resolves once the read model holds a command (answers built from it follow their own command). */
+  projected: (seq: number) => Promise<void>;
 }): OrderService {
   const { database: db, engine, markets, clock } = deps;
 
@@ -222,7 +224,9 @@ export function createOrderService(deps: {
         throw rejected(result);
       }
       const orderId = result.orderId ?? 0;
-      // The cancel's own events say how the order ended; the rest of it comes from the read model.
+      // The cancel's own events say how the order ended; the rest of it comes from the read model,
+      // once it holds this command (the order may have been placed a moment ago).
+      await deps.projected(result.commandSeq);
       const row = await findRow(user, m, { orderId });
       const closed = result.events.find((e) => e.type === 'orderClosed' && e.orderId === orderId);
       const base = row === undefined ? null : viewOfRow(row, m);
@@ -243,6 +247,7 @@ export function createOrderService(deps: {
       if (!result.ok) throw rejected(result);
       const ids = result.events.flatMap((e) => (e.type === 'orderClosed' ? [e.orderId] : []));
       if (ids.length === 0) return { orders: [], commandSeq: result.commandSeq };
+      await deps.projected(result.commandSeq);
       const { rows } = await db.query(
         `SELECT ${ORDER_COLUMNS} FROM spot_orders WHERE order_id = ANY($1::int8[]) ORDER BY order_id`,
         [ids],
@@ -278,6 +283,7 @@ export function createOrderService(deps: {
       const closed = result.events.find((e) => e.type === 'orderClosed');
       let cancelled: OrderView | null = null;
       if (closed !== undefined && closed.type === 'orderClosed') {
+        await deps.projected(result.commandSeq);
         const row = await findRow(user, m, { orderId: closed.orderId });
         if (row !== undefined) {
           cancelled = viewOfRow(row, m);
