@@ -91,20 +91,19 @@ describe.each(bothModes)('gateway and chain deposits on %s', (mode) => {
     });
     await new Promise<void>((resolve) => stripeApi.listen(0, '127.0.0.1', resolve));
     const port = (stripeApi.address() as AddressInfo).port;
-    process.env.PAYMENT_GATEWAYS = JSON.stringify([
-      { type: 'test', secret: TEST_SECRET },
-      {
-        type: 'stripe',
-        webhookSecret: STRIPE_SECRET,
-        apiKey: 'sk_test_123',
-        apiBase: `http://127.0.0.1:${port}`,
+    tp = await startTestPlatform(mode, {
+      env: {
+        PAYMENT_GATEWAYS: JSON.stringify([
+          { type: 'test', secret: TEST_SECRET },
+          {
+            type: 'stripe',
+            webhookSecret: STRIPE_SECRET,
+            apiKey: 'sk_test_123',
+            apiBase: `http://127.0.0.1:${port}`,
+          },
+        ]),
       },
-    ]);
-    try {
-      tp = await startTestPlatform(mode);
-    } finally {
-      delete process.env.PAYMENT_GATEWAYS;
-    }
+    });
     admin = await tp.admin();
     trader = await tp.user({ totp: false });
     const setup: [string, unknown][] = [

@@ -54,7 +54,7 @@ export interface WalletSettings {
   pnlRetentionDays: number;
   /** Where users open the platform (links in mails). */
   publicUrl: string;
-  /** Payment gateways for deposits (else the PAYMENT_GATEWAYS environment variable, JSON of the same). */
+  /** Payment gateways for deposits (PAYMENT_GATEWAYS). */
   paymentGateways?: readonly PaymentGatewayConfig[];
 }
 

@@ -8,6 +8,7 @@ export {
   loadConfig,
   logLevels,
   type OidcProvider,
+  type PaymentGatewayConfig,
   type ServerConfig,
   type WalletConfig,
 } from './load-config.js';

@@ -28,6 +28,7 @@ const walletDefaults = {
   depositExpiryMs: 168 * 3_600_000,
   withdrawalExpiryMs: 72 * 3_600_000,
   pnlRetentionDays: 400,
+  paymentGateways: [],
 };
 
 const defaults = {
@@ -99,6 +100,7 @@ describe('loadConfig', () => {
       DEPOSIT_EXPIRY_HOURS: '24',
       WITHDRAWAL_EXPIRY_HOURS: '12',
       PNL_RETENTION_DAYS: '30',
+      PAYMENT_GATEWAYS: '[{"type":"test","secret":"gateway-secret-0123"}]',
     });
     expect(config).toEqual({
       mode: 'server',
@@ -131,6 +133,7 @@ describe('loadConfig', () => {
         depositExpiryMs: 24 * 3_600_000,
         withdrawalExpiryMs: 12 * 3_600_000,
         pnlRetentionDays: 30,
+        paymentGateways: [{ type: 'test', secret: 'gateway-secret-0123' }],
       },
     });
   });
@@ -156,6 +159,8 @@ describe('loadConfig', () => {
     ['WITHDRAWAL_FOUR_EYES_ABOVE_USDT', '1e5', 'a plain decimal number of USDT'],
     ['TRANSFER_2FA_ABOVE_USDT', '-1', 'a plain decimal number of USDT'],
     ['WITHDRAWAL_ADDRESS_DELAY_HOURS', '721', 'an integer number of hours from 0 to 720'],
+    ['PAYMENT_GATEWAYS', '[{"type":"paypal","secret":"x"}]', 'a JSON array of'],
+    ['PAYMENT_GATEWAYS', '{not json', 'a JSON array of'],
     [
       'CORS_ORIGINS',
       'https://ok.example.com,https://x.example.com/path',

@@ -60,7 +60,30 @@ export interface WalletConfig {
   withdrawalExpiryMs: number;
   /** Daily PnL snapshots are kept this many days (PNL_RETENTION_DAYS). */
   pnlRetentionDays: number;
+  /** Payment gateways deposits can be paid through (PAYMENT_GATEWAYS); secrets inside. */
+  paymentGateways: readonly PaymentGatewayConfig[];
 }
+
+/** One payment gateway: the test adapter (HMAC of the raw body) or a Stripe-style one. */
+export type PaymentGatewayConfig =
+  | { type: 'test'; name?: string; secret: string }
+  | { type: 'stripe'; name?: string; webhookSecret: string; apiKey?: string; apiBase?: string };
+
+const gatewayName = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
+const paymentGatewaysSchema = z.array(
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('test'), name: gatewayName.optional(), secret: z.string().min(16) }).strict(),
+    z
+      .object({
+        type: z.literal('stripe'),
+        name: gatewayName.optional(),
+        webhookSecret: z.string().min(16),
+        apiKey: z.string().min(1).optional(),
+        apiBase: urlWithProtocols(['https:', 'http:']).optional(),
+      })
+      .strict(),
+  ]),
+);
 
 /** One OpenID Connect provider; Google is `{ id: 'google', issuer: 'https://accounts.google.com', … }`. */
 export interface OidcProvider {
@@ -140,6 +163,8 @@ const expected = {
   DEPOSIT_EXPIRY_HOURS: 'an integer number of hours from 1 to 8760',
   WITHDRAWAL_EXPIRY_HOURS: 'an integer number of hours from 1 to 8760',
   PNL_RETENTION_DAYS: 'an integer number of days from 1 to 3650',
+  PAYMENT_GATEWAYS:
+    'a JSON array of { "type": "test", "secret" (16+ characters), "name"? } or { "type": "stripe", "webhookSecret" (16+), "apiKey"?, "apiBase"?, "name"? }',
   CORS_ORIGINS:
     'a comma-separated list of origins, each scheme://host[:port] with scheme http or https and no path (e.g. https://app.example.com)',
 } as const;
@@ -240,6 +265,18 @@ const environmentSchema = z.object({
   DEPOSIT_EXPIRY_HOURS: integer(1, 8_760, 168),
   WITHDRAWAL_EXPIRY_HOURS: integer(1, 8_760, 72),
   PNL_RETENTION_DAYS: integer(1, 3_650, 400),
+  PAYMENT_GATEWAYS: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(paymentGatewaysSchema)
+    .default([]),
   CORS_ORIGINS: z
     .string()
     .transform((value) =>
@@ -342,6 +379,7 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
       depositExpiryMs: values.DEPOSIT_EXPIRY_HOURS * 3_600_000,
       withdrawalExpiryMs: values.WITHDRAWAL_EXPIRY_HOURS * 3_600_000,
       pnlRetentionDays: values.PNL_RETENTION_DAYS,
+      paymentGateways: values.PAYMENT_GATEWAYS,
     },
   };
   if (values.DATABASE_URL !== undefined && values.REDIS_URL !== undefined) {

@@ -4,7 +4,7 @@ import type { ApiApp } from '@tradeloom/kernel';
 import type { WalletContext } from '../wallet-context.js';
 import { registerDepositRoutes } from './deposit-routes.js';
 import { createDepositService, type DepositsService } from './deposit-service.js';
-import { gatewayConfigsFromEnv, gatewayOf } from './gateways/gateway-config.js';
+import { gatewayOf } from './gateways/gateway-config.js';
 import type { PaymentGatewayAdapter } from './gateways/payment-gateway.js';
 
 export type {
@@ -46,8 +46,8 @@ export interface DepositsPart {
 }
 
 export function createDeposits(ctx: WalletContext): DepositsPart {
-  // Operators configure gateways in the settings; the environment is read only when they name none.
-  const configs = ctx.settings.paymentGateways ?? gatewayConfigsFromEnv(process.env.PAYMENT_GATEWAYS);
+  // Operators configure gateways with PAYMENT_GATEWAYS (packages/config validates it).
+  const configs = ctx.settings.paymentGateways ?? [];
   const gateways = configs.map(gatewayOf);
   const service = createDepositService(ctx, { gateways });
   ctx.jobs.define(

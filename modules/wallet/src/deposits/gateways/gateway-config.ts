@@ -1,5 +1,4 @@
-// Gateways from operator settings: WalletSettings.paymentGateways, or the PAYMENT_GATEWAYS environment
-// variable (a JSON array of the same objects) when the settings name none.
+// Gateways from operator settings (PAYMENT_GATEWAYS, validated by packages/config) as adapters.
 import { z } from 'zod';
 import type { PaymentGatewayAdapter } from './payment-gateway.js';
 import { createStripeGateway } from './stripe-gateway.js';
@@ -32,23 +31,4 @@ export function gatewayOf(config: PaymentGatewayConfig): PaymentGatewayAdapter {
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     ...(config.apiBase ? { apiBase: config.apiBase } : {}),
   });
-}
-
-/** Parses PAYMENT_GATEWAYS; a malformed value fails loudly at start (never silently no gateways). */
-export function gatewayConfigsFromEnv(text: string | undefined): PaymentGatewayConfig[] {
-  if (text === undefined || text.trim() === '') return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('PAYMENT_GATEWAYS is not JSON');
-  }
-  const result = z.array(paymentGatewayConfigSchema).safeParse(parsed);
-  // The message names the fields only: the value holds secrets.
-  if (!result.success) {
-    throw new Error(
-      `PAYMENT_GATEWAYS is invalid at ${result.error.issues.map((i) => i.path.join('.')).join(', ')}`,
-    );
-  }
-  return result.data;
 }
