@@ -96,7 +96,7 @@ export function createPnlService(ctx: WalletContext, rates: RateService): PnlSer
     const written = await db.transaction(async (tx) => {
       const { rows } = await tx.query(
         `INSERT INTO wallet_pnl_snapshots (user_id, day, value_usdt, net_flows_usdt, unpriced_assets, created_at)
-         SELECT u, $2::date, v::numeric, f::numeric, string_to_array(nullif(a, ''), ','), $6::timestamptz
+         SELECT u, $2::date, v::numeric, f::numeric, coalesce(string_to_array(nullif(a, ''), ','), '{}'), $6::timestamptz
            FROM unnest($1::text[], $3::text[], $4::text[], $5::text[]) AS s(u, v, f, a)
          ON CONFLICT (user_id, day) DO NOTHING RETURNING user_id`,
         [
