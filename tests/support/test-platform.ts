@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from '@tradeloom/db/testing';
 import { openProjectedEngine, type ProjectedEngine, serveEngine } from '@tradeloom/engine-app';
 import { createSignedInUser, type SignedInUser } from '@tradeloom/identity/testing';
 import { SettableClock } from '@tradeloom/kernel';
+import { publishMarketDataToRedis } from '@tradeloom/market-stream';
 import { projectionMigrationsDir, waitForProjection } from '@tradeloom/projection';
 import { deleteRedisKeys } from './delete-redis-keys.js';
 
@@ -89,6 +90,12 @@ export async function startTestPlatform(
         server.close();
         await projected.close();
       });
+      // As the engine process does with REDIS_URL: market data for the API's stream gateway.
+      const publishing = await publishMarketDataToRedis(projected.host, {
+        redisUrl: 'redis://127.0.0.1:6379',
+        keyPrefix: redisKeyPrefix,
+      });
+      cleanups.push(() => publishing.close());
     }
     const config = loadConfig(env);
     const running = await startPlatform({

@@ -6,6 +6,7 @@ import { defaultMigrationsDir, migrate, openDatabase } from '@tradeloom/db';
 import { projectionMigrationsDir } from '@tradeloom/projection';
 import { openProjectedEngine } from './attach-projector.js';
 import { EngineHost } from './engine-host.js';
+import { startMarketDataPublisher } from './market-data-publisher.js';
 import { serveEngine } from './server.js';
 
 const dataDir = resolve(process.env.DATA_DIR ?? './data');
@@ -35,6 +36,8 @@ if (databaseUrl === undefined || databaseUrl === '') {
   host = projected.host;
   close = () => projected.close();
 }
+// Live market data for the API processes' WebSocket streams (with REDIS_URL).
+const stopPublisher = await startMarketDataPublisher(host);
 if (port === undefined) rmSync(socketPath, { force: true });
 const server = await serveEngine(host, port ?? socketPath);
 // One line on stdout that supervisors and tests wait for.
@@ -48,6 +51,7 @@ async function stop(): Promise<void> {
   stopping = true;
   server.close();
   await close();
+  await stopPublisher?.();
   await closeDatabase();
   process.exit(0);
 }

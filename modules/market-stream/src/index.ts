@@ -1,14 +1,169 @@
-// Live market data and user data over WebSocket (Binance streams). (Being built: see issue 5.)
+// Live market data: the feed from the engine's durable results (in-process or Redis pub/sub) and
+// Binance's WebSocket market streams served from it. See docs/architecture.md, "Live market data".
 import type { Database } from '@tradeloom/db';
-import type { Clock, PlatformModule } from '@tradeloom/kernel';
-import type { SpotService } from '@tradeloom/spot';
+import { type Clock, DomainError, defineErrorCodes, type PlatformModule } from '@tradeloom/kernel';
+import type { CandleInterval } from '@tradeloom/projection';
+import { fromLots, fromTicks, type SpotService } from '@tradeloom/spot';
+import type { MarketFeed } from './feed/feed-protocol.js';
+import { localMarketFeed, type MarketDataPublisher } from './feed/publisher.js';
+import { redisMarketFeed } from './feed/redis-feed.js';
+import { type KlineRow, StreamHub, type StreamStats } from './gateway/stream-hub.js';
+import { registerStreamRoutes } from './gateway/stream-routes.js';
+
+export type {
+  FeedBook,
+  FeedHandler,
+  FeedLevel,
+  FeedMarketUpdate,
+  FeedSnapshot,
+  FeedTrade,
+  FeedUpdate,
+  MarketFeed,
+} from './feed/feed-protocol.js';
+export { feedChannels } from './feed/feed-protocol.js';
+export {
+  type FeedSink,
+  localMarketFeed,
+  MarketDataPublisher,
+  type PublishableHost,
+} from './feed/publisher.js';
+export {
+  publishMarketDataToRedis,
+  type RedisFeedOptions,
+  type RedisMarketDataPublishing,
+  redisMarketFeed,
+} from './feed/redis-feed.js';
+export type { StreamStats } from './gateway/stream-hub.js';
+export { parseStreamName, type StreamName } from './gateway/stream-names.js';
+
+defineErrorCodes({ MARKET_STREAM_UNAVAILABLE: 503 });
 
 export interface MarketStreamDeps {
   database: Database;
   spot: SpotService;
   clock: Clock;
+  /** Server mode: the Redis the engine process publishes on, and the deployment's key prefix. */
+  redis?: { url: string; keyPrefix: string } | null;
+  /** A client whose unsent bytes pass this is disconnected (default 4 MiB). */
+  maxBufferedBytes?: number;
+  /** Incoming messages per second per connection (Binance: 5). */
+  maxMessagesPerSecond?: number;
+  heartbeatMs?: number;
 }
 
-export function createMarketStreamModule(_deps: MarketStreamDeps): { module: PlatformModule } {
-  return { module: { name: 'market-stream' } };
+/** The depth snapshot that pairs with the diff streams (Binance's GET /api/v3/depth). */
+export interface DepthSnapshot {
+  lastUpdateId: number;
+  bids: [price: string, qty: string][];
+  asks: [price: string, qty: string][];
+}
+
+export interface MarketStreamService {
+  /**
+   * The book of `symbol` (best first, at most `limit` levels per side) from the feed's state, with the
+   * same update-id counter as the diff-depth streams: what a client syncing as Binance documents needs.
+   * Throws the spot module's unknown-market error, or MARKET_STREAM_UNAVAILABLE before the first sync.
+   */
+  depthSnapshot(symbol: string, limit: number): Promise<DepthSnapshot>;
+  /**
+   * Starts following the market data: the in-process publisher (embedded), else the engine process's
+   * over Redis (server mode, `deps.redis`); without either the streams stay silent.
+   */
+  startFeed(publisher: MarketDataPublisher | null): Promise<void>;
+  /** Follows another feed (tests, tools). */
+  bindFeed(feed: MarketFeed): Promise<void>;
+  stats(): StreamStats;
+}
+
+export function createMarketStreamModule(deps: MarketStreamDeps): {
+  module: PlatformModule;
+  service: MarketStreamService;
+} {
+  const { database, spot, clock } = deps;
+  const readKline = async (marketId: number, interval: CandleInterval): Promise<KlineRow | null> => {
+    const { rows } = await database.query(
+      `SELECT open_time::text, open_ticks::text, high_ticks::text, low_ticks::text, close_ticks::text,
+         base_volume::text, quote_volume::text, taker_buy_base_volume::text, taker_buy_quote_volume::text,
+         trades, first_trade_id::text, last_trade_id::text
+       FROM spot_candles WHERE market_id = $1 AND interval = $2 ORDER BY open_time DESC LIMIT 1`,
+      [marketId, interval],
+    );
+    const r = rows[0];
+    if (r === undefined) return null;
+    return {
+      openTime: Number(r.open_time),
+      open: Number(r.open_ticks),
+      high: Number(r.high_ticks),
+      low: Number(r.low_ticks),
+      close: Number(r.close_ticks),
+      baseVolume: BigInt(String(r.base_volume)),
+      quoteVolume: BigInt(String(r.quote_volume)),
+      takerBuyBase: BigInt(String(r.taker_buy_base_volume)),
+      takerBuyQuote: BigInt(String(r.taker_buy_quote_volume)),
+      trades: Number(r.trades),
+      firstTradeId: Number(r.first_trade_id),
+      lastTradeId: Number(r.last_trade_id),
+    };
+  };
+  const hub = new StreamHub({
+    spot,
+    clock,
+    readKline,
+    ...(deps.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: deps.maxBufferedBytes }),
+    ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),
+  });
+  let feed: MarketFeed | null = null;
+  let publisher: MarketDataPublisher | null = null;
+  const bindFeed = async (next: MarketFeed) => {
+    if (feed !== null) throw new Error('market-stream: a feed is already bound');
+    feed = next;
+    hub.start();
+    await next.start(hub);
+  };
+  const service: MarketStreamService = {
+    async depthSnapshot(symbol, limit) {
+      const market = await spot.markets.market(symbol);
+      const depth = (await hub.whenSynced(2_000)) ? hub.depth(market.id, limit) : null;
+      if (depth === null) {
+        throw new DomainError('MARKET_STREAM_UNAVAILABLE', 'Market data is not available yet; retry shortly');
+      }
+      const side = (levels: [number, number][]) =>
+        levels.map(([p, q]): [string, string] => [fromTicks(p, market), fromLots(q, market)]);
+      return { lastUpdateId: depth.lastUpdateId, bids: side(depth.bids), asks: side(depth.asks) };
+    },
+    async startFeed(local) {
+      if (local !== null) {
+        publisher = local;
+        await bindFeed(localMarketFeed(local));
+      } else if (deps.redis != null) {
+        await bindFeed(
+          redisMarketFeed({
+            redisUrl: deps.redis.url,
+            keyPrefix: deps.redis.keyPrefix,
+            onError: (error) => process.stderr.write(`market-stream feed: ${String(error)}\n`),
+          }),
+        );
+      }
+    },
+    bindFeed,
+    stats: () => hub.stats(),
+  };
+  return {
+    module: {
+      name: 'market-stream',
+      routes: (app) => {
+        registerStreamRoutes(app, hub, {
+          ...(deps.maxMessagesPerSecond === undefined
+            ? {}
+            : { maxMessagesPerSecond: deps.maxMessagesPerSecond }),
+        });
+      },
+      close: async () => {
+        hub.stop();
+        await feed?.close();
+        publisher?.close();
+      },
+    },
+    service,
+  };
 }

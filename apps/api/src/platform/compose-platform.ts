@@ -7,7 +7,7 @@ import { createIdentityModule, type IdentityService } from '@tradeloom/identity'
 import { createJobQueue, type JobQueue } from '@tradeloom/jobs';
 import { type Clock, type PlatformModule, type RateLimiter, systemClock } from '@tradeloom/kernel';
 import { createMailModule, type MailService } from '@tradeloom/mail';
-import { createMarketStreamModule } from '@tradeloom/market-stream';
+import { createMarketStreamModule, type MarketStreamService } from '@tradeloom/market-stream';
 import { createProjectionWaiter, projectionMigrationsDir } from '@tradeloom/projection';
 import { createRateLimiter } from '@tradeloom/rate-limit';
 import { createSpotModule, type SpotService } from '@tradeloom/spot';
@@ -45,6 +45,8 @@ export interface Platform {
   apiKeys: ApiKeysService;
   wallet: WalletService;
   spot: SpotService;
+  /** Live market data and the Binance WebSocket streams (market-stream: start its feed when serving). */
+  marketStream: MarketStreamService;
   /** The engine the modules use: bind the opened engine (or its client) before serving requests. */
   engine: DeferredEngine;
   database: Database;
@@ -136,7 +138,12 @@ export function composePlatform(deps: PlatformDeps): Platform {
     rateLimiter,
     clock,
   });
-  const marketStream = createMarketStreamModule({ database, spot: spot.service, clock });
+  const marketStream = createMarketStreamModule({
+    database,
+    spot: spot.service,
+    clock,
+    redis: config.mode === 'server' ? { url: config.redisUrl, keyPrefix: prefix } : null,
+  });
   // The outbox is polled by one repeating job; several workers may run it (rows are claimed with SKIP LOCKED).
   jobs.define(
     MAIL_DELIVERY_JOB,
@@ -161,6 +168,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     mail.module,
     wallet.module,
     spot.module,
+    marketStream.module,
     operations,
   );
   const migrationOrder = [
@@ -186,6 +194,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     apiKeys: apiKeys.service,
     wallet: wallet.service,
     spot: spot.service,
+    marketStream: marketStream.service,
     engine,
     database,
     rateLimiter,

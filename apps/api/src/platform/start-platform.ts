@@ -9,6 +9,7 @@ import {
   type ProjectedEngine,
 } from '@tradeloom/engine-app';
 import type { Clock } from '@tradeloom/kernel';
+import { MarketDataPublisher } from '@tradeloom/market-stream';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from '../build-app.js';
@@ -94,6 +95,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     }
 
     platform.engine.bind(engine);
+    // Live market data: a publisher beside the in-process engine, else the engine process's over Redis.
+    await platform.marketStream.startFeed(engineHost === null ? null : new MarketDataPublisher(engineHost));
     const demo = options.seedDemo === true ? await seedDemo(config, platform, engine, Date.now()) : null;
     // The jobs stop with the platform (platform.close closes the queue).
     if (options.runWorkers === true) await platform.jobs.start();
