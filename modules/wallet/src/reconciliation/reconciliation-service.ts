@@ -175,7 +175,7 @@ export function createReconciliationService(ctx: WalletContext): ReconciliationS
 
     async listRuns(limit) {
       const { rows } = await db.query(
-        'SELECT * FROM wallet_reconciliation_runs ORDER BY started_at DESC, id DESC LIMIT $1',
+        'SELECT * FROM wallet_reconciliation_runs ORDER BY started_at DESC, command_seq DESC, id DESC LIMIT $1',
         [limit],
       );
       return rows.map(runOf);
