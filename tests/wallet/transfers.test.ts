@@ -352,4 +352,21 @@ describe.each(bothModes)('wallet transfers on %s', (mode) => {
     );
     expect(mails.rows[0]?.n).toBe(1);
   }, 60_000);
+  it('finishes a transfer left pending by a crash exactly once (the resume job)', async () => {
+    // As if the process died after writing the row and before the engine answered.
+    const id = `tr_crash${randomBytes(6).toString('hex')}`;
+    await tp.running.database.query(
+      `INSERT INTO wallet_transfers (id, kind, from_user_id, to_user_id, asset, amount, from_wallet, to_wallet,
+         recipient_by, status, created_at)
+       VALUES ($1, 'internal', $2, $3, 'USDT', 2000000, 'SPOT', 'SPOT', 'userId', 'pending', $4)`,
+      [id, alice.userId, bob.userId, new Date(tp.clock.nowMs()).toISOString()],
+    );
+    const transfers = tp.running.platform.wallet.transfers;
+    expect(await transfers.resumePending()).toBe(0); // too recent: its request may still be running
+    tp.clock.advance(120_000);
+    expect(await transfers.resumePending()).toBe(1);
+    expect(await transfers.resumePending()).toBe(0);
+    expect((await transfers.getTransfer(bob.userId, id)).status).toBe('completed');
+    expect(await balanceOf(bob, 'USDT')).toBe('2030.000001');
+  });
 });
