@@ -67,6 +67,8 @@ CREATE TABLE wallet_pnl_days (
 
 CREATE TABLE wallet_reconciliation_runs (
   id text PRIMARY KEY,
+  -- Insertion order (the clock may stand still in tests, or step back).
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
   started_at timestamptz NOT NULL,
   finished_at timestamptz NOT NULL,
   -- The engine command sequence both sides were compared at.
@@ -78,11 +80,11 @@ CREATE TABLE wallet_reconciliation_runs (
   -- 'job' or the admin's user id
   triggered_by text NOT NULL
 );
-CREATE INDEX wallet_reconciliation_runs_started ON wallet_reconciliation_runs (started_at DESC);
 
 -- Alerts for the finance admins. A condition that persists bumps its open alert instead of adding one.
 CREATE TABLE wallet_alerts (
   id text PRIMARY KEY,
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
   kind text NOT NULL,
   severity text NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
   message text NOT NULL,
@@ -94,4 +96,3 @@ CREATE TABLE wallet_alerts (
   acknowledged_at timestamptz
 );
 CREATE INDEX wallet_alerts_open ON wallet_alerts (kind) WHERE acknowledged_at IS NULL;
-CREATE INDEX wallet_alerts_created ON wallet_alerts (created_at DESC);

@@ -90,7 +90,7 @@ export function createReconciliationService(ctx: WalletContext): ReconciliationS
     const bumped = await within.query(
       `UPDATE wallet_alerts SET occurrences = occurrences + 1, last_seen_at = $2, details = $3, message = $4
        WHERE id = (SELECT id FROM wallet_alerts WHERE kind = $1 AND acknowledged_at IS NULL
-                   ORDER BY created_at DESC LIMIT 1)
+                   ORDER BY seq DESC LIMIT 1)
        RETURNING *`,
       [alert.kind, at, JSON.stringify(alert.details), alert.message],
     );
@@ -174,17 +174,16 @@ export function createReconciliationService(ctx: WalletContext): ReconciliationS
     },
 
     async listRuns(limit) {
-      const { rows } = await db.query(
-        'SELECT * FROM wallet_reconciliation_runs ORDER BY started_at DESC, command_seq DESC, id DESC LIMIT $1',
-        [limit],
-      );
+      const { rows } = await db.query('SELECT * FROM wallet_reconciliation_runs ORDER BY seq DESC LIMIT $1', [
+        limit,
+      ]);
       return rows.map(runOf);
     },
 
     async listAlerts({ open, limit }) {
       const { rows } = await db.query(
         `SELECT * FROM wallet_alerts ${open === true ? 'WHERE acknowledged_at IS NULL' : open === false ? 'WHERE acknowledged_at IS NOT NULL' : ''}
-         ORDER BY created_at DESC, id DESC LIMIT $1`,
+         ORDER BY seq DESC LIMIT $1`,
         [limit],
       );
       return rows.map(alertOf);
