@@ -47,6 +47,9 @@ export const WALLET_ERRORS = defineErrorCodes({
   /** The engine refused the command; `details.engineCode` says why. */
   WALLET_ENGINE_REJECTED: 409,
   WALLET_EXPORT_TOO_LARGE: 413,
+  // withdrawals
+  /** A finance admin may not approve a withdrawal they requested themselves. */
+  WALLET_WITHDRAWAL_SELF_APPROVAL: 403,
   // deposits
   /** A deposit method that deposits refer to cannot be deleted (disable it instead). */
   WALLET_DEPOSIT_METHOD_IN_USE: 409,
