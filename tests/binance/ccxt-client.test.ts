@@ -73,9 +73,10 @@ describe('ccxt binance against Tradeloom (embedded)', () => {
       amount: 0.01,
       status: 'open',
     });
-    expect(order.id).toMatch(/^\d+$/);
+    const orderId = order.id ?? '';
+    expect(orderId).toMatch(/^\d+$/);
 
-    const fetched = await exchange.fetchOrder(order.id, 'BTC/USDT');
+    const fetched = await exchange.fetchOrder(orderId, 'BTC/USDT');
     expect(fetched).toMatchObject({ id: order.id, status: 'open', filled: 0, remaining: 0.01 });
     const open = await exchange.fetchOpenOrders('BTC/USDT');
     expect(open.map((o) => o.id)).toEqual([order.id]);
@@ -84,7 +85,7 @@ describe('ccxt binance against Tradeloom (embedded)', () => {
     // The hold covers the price and the taker fee at most (0.2%).
     expect(balance.USDT).toMatchObject({ free: 9749.5, used: 250.5, total: 10000 });
 
-    const cancelled = await exchange.cancelOrder(order.id, 'BTC/USDT');
+    const cancelled = await exchange.cancelOrder(orderId, 'BTC/USDT');
     expect(cancelled).toMatchObject({ id: order.id, status: 'canceled' });
     expect(await exchange.fetchOpenOrders('BTC/USDT')).toEqual([]);
 

@@ -214,7 +214,7 @@ describe('Binance /api/v3 error codes (embedded)', () => {
       timestamp: b.tp.clock.nowMs() - 60_000,
     });
     const late = await fetch(stale.urlFor(`${b.url}/api/v3/account`), { headers: stale.headers });
-    expect((await late.json()).code).toBe(-1021);
+    expect(((await late.json()) as { code: number }).code).toBe(-1021);
 
     const unsigned = await b.call(
       'GET',
