@@ -133,6 +133,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
   });
   const binance = createBinanceModule({
     database,
+    engine,
     spot: spot.service,
     wallet: wallet.service,
     rateLimiter,
@@ -168,6 +169,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     mail.module,
     wallet.module,
     spot.module,
+    binance.module,
     marketStream.module,
     operations,
   );
@@ -178,6 +180,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     apiKeys.module,
     wallet.module,
     spot.module,
+    binance.module,
   ];
   return {
     modules,
