@@ -73,6 +73,8 @@ export interface MarketStreamService {
   /** Follows another feed (tests, tools). */
   bindFeed(feed: MarketFeed): Promise<void>;
   stats(): StreamStats;
+  /** Unsent bytes past which a client is disconnected (default 4 MiB; tests lower it). */
+  setClientBufferLimit(bytes: number): void;
 }
 
 export function createMarketStreamModule(deps: MarketStreamDeps): {
@@ -147,6 +149,9 @@ export function createMarketStreamModule(deps: MarketStreamDeps): {
     },
     bindFeed,
     stats: () => hub.stats(),
+    setClientBufferLimit: (bytes) => {
+      hub.maxBufferedBytes = bytes;
+    },
   };
   return {
     module: {

@@ -79,11 +79,11 @@ export class StreamHub implements FeedHandler {
   readonly clients = new Set<StreamClient>();
   private readonly subs = new Map<string, Set<StreamClient>>();
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly maxBufferedBytes: number;
+  maxBufferedBytes: number;
   private slowClientsDropped = 0;
   private messagesSent = 0;
   private synced = false;
-  private refreshing: Promise<void> | null = null;
+  private refreshing: Promise<void> = Promise.resolve();
   private tickerBusy = false;
   private lastTickerSignature = new Map<number, string>();
   private readonly klinePeriods = new Map<string, number>();
@@ -165,6 +165,24 @@ export class StreamHub implements FeedHandler {
   }
 
   updates(batch: readonly FeedUpdate[]): void {
+    // A market not known yet (just created): its symbol and grid are loaded first, and the batches
+    // wait, in order, so that no trade or diff of it is skipped.
+    if (this.waiting.length > 0 || batch.some((u) => u.markets.some((m) => !this.live.has(m.marketId)))) {
+      this.waiting.push(batch);
+      if (this.waiting.length === 1) {
+        void this.refreshMarkets().then(() => {
+          const waiting = this.waiting.splice(0);
+          for (const queued of waiting) this.apply(queued);
+        });
+      }
+      return;
+    }
+    this.apply(batch);
+  }
+
+  private readonly waiting: (readonly FeedUpdate[])[] = [];
+
+  private apply(batch: readonly FeedUpdate[]): void {
     for (const update of batch) {
       for (const m of update.markets) {
         let book = this.books.get(m.marketId);
@@ -178,24 +196,19 @@ export class StreamHub implements FeedHandler {
           for (const [price, qty] of m.asks) book.asks.set(price, qty);
           book.lastUpdateId = m.u;
         }
-        const live = this.liveOf(m.marketId);
-        if (live === null) continue;
+        // Still unknown after a refresh: a market the spot module does not list; its data is not streamed.
+        const live = this.live.get(m.marketId);
+        if (live === undefined) continue;
         if (m.U !== 0 && book !== undefined) this.onBookChange(live, book, m.U, m.u, m.bids, m.asks);
         for (const trade of m.trades) this.onTrade(live, trade);
       }
     }
   }
 
-  private liveOf(marketId: number): MarketLive | null {
-    const live = this.live.get(marketId);
-    if (live === undefined) void this.refreshMarkets();
-    return live ?? null;
-  }
-
+  /** Reloads the markets; a call during a reload queues another (it may be for a market created since). */
   private refreshMarkets(): Promise<void> {
-    this.refreshing ??= this.options.spot.markets
-      .listMarkets()
-      .then((markets) => {
+    const load = () =>
+      this.options.spot.markets.listMarkets().then((markets) => {
         for (const market of markets) {
           const lower = market.symbol.toLowerCase();
           this.bySymbol.set(lower, market);
@@ -213,18 +226,10 @@ export class StreamHub implements FeedHandler {
             });
           } else live.market = market;
         }
-      })
-      .catch(() => {})
-      .finally(() => {
-        this.refreshing = null;
       });
-    return this.refreshing;
-  }
-
-  /** Markets by lower-case symbol (loaded at start and when an unknown one shows up). */
-  async marketOf(symbolLower: string): Promise<SpotMarket | null> {
-    if (!this.bySymbol.has(symbolLower)) await this.refreshMarkets();
-    return this.bySymbol.get(symbolLower) ?? null;
+    const next = this.refreshing.then(load, load).catch(() => {});
+    this.refreshing = next;
+    return next;
   }
 
   private onBookChange(
