@@ -256,6 +256,16 @@ describe.each(bothModes)('wallet transfers on %s', (mode) => {
       recipientEmail: 'nobody-here@example.com',
     });
     expect(probe.body.code).toBe('WALLET_INSUFFICIENT_BALANCE');
+    // A blocked account receives nothing, and is answered like an unknown one.
+    const blocked = await tp.user({ totp: false });
+    await tp.running.platform.identity.setUserStatus(blocked.userId, 'blocked', 'test', 'system');
+    const toBlocked = await alice.browser.json('POST', '/api/v1/wallet/transfers/user', {
+      asset: 'USDT',
+      amount: '1',
+      recipientEmail: blocked.email,
+    });
+    expect(toBlocked.status).toBe(404);
+    expect(toBlocked.body.code).toBe('WALLET_RECIPIENT_NOT_FOUND');
 
     await tp.running.database.query(
       `UPDATE users SET withdrawals_locked_until = now() + interval '1 day' WHERE id = $1`,

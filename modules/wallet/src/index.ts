@@ -17,6 +17,7 @@ import {
   type WalletIdentity,
   type WalletMail,
   type WalletSettings,
+  type WalletUser,
 } from './wallet-context.js';
 import { createWithdrawals, type WithdrawalsService } from './withdrawals/index.js';
 
@@ -38,6 +39,15 @@ export {
   type WalletMailTemplate,
   type WalletSettings,
 } from './wallet-context.js';
+export {
+  createInstantPayoutAdapter,
+  createManualPayoutAdapter,
+  type InstantPayoutAdapter,
+  type PayoutAdapter,
+  PayoutError,
+  type PayoutOrder,
+  type PayoutResult,
+} from './withdrawals/payout-adapter.js';
 export type { DepositsService, TransfersService, WithdrawalsService };
 
 /** What the wallet module is built from. */

@@ -23,6 +23,14 @@ export interface WalletMail extends MailSender {
   templateNames(): string[];
 }
 
+/** A user as identity describes one. */
+export interface WalletUser {
+  id: string;
+  email: string;
+  displayName?: string | null;
+  status: 'active' | 'blocked';
+}
+
 /** What the wallet needs of identity (its service has this shape). */
 export interface WalletIdentity {
   /** Checks and uses up a TOTP or recovery code; throws IDENTITY_SECOND_FACTOR_* otherwise. */
@@ -34,8 +42,8 @@ export interface WalletIdentity {
   hasSecondFactor(userId: string): Promise<boolean>;
   /** Epoch ms until which withdrawals are refused after a security change; null when not locked. */
   withdrawalsLockedUntil(userId: string): Promise<number | null>;
-  getUser(id: string): Promise<{ id: string; email: string; displayName?: string | null } | null>;
-  findUserByEmail(email: string): Promise<{ id: string; email: string; displayName?: string | null } | null>;
+  getUser(id: string): Promise<WalletUser | null>;
+  findUserByEmail(email: string): Promise<WalletUser | null>;
 }
 
 /** Operator settings of the wallet (docs/configuration.md and docs/wallets.md). */

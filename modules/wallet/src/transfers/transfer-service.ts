@@ -358,7 +358,8 @@ export function createTransferService(ctx: WalletContext, rates: RateService): T
       const recipient = byEmail
         ? await ctx.identity.findUserByEmail(input.recipientEmail ?? '')
         : await ctx.identity.getUser(input.recipientUserId ?? '');
-      if (recipient === null) {
+      // A blocked account receives nothing; it is answered like an unknown one (no account probing).
+      if (recipient === null || recipient.status === 'blocked') {
         throw new DomainError('WALLET_RECIPIENT_NOT_FOUND', 'No user with that email or id');
       }
       if (recipient.id === userId) {
