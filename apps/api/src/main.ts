@@ -2,6 +2,7 @@
 // (database, engine, modules, demo seed), print where everything is, and stop cleanly on SIGTERM/SIGINT.
 import { mkdir } from 'node:fs/promises';
 import { ConfigError, loadConfig } from '@tradeloom/config';
+import { isPortalBuilt, startPortal } from '@tradeloom/portal';
 import { acquireEmbeddedLock } from './platform/embedded-lock.js';
 import type { DemoAccount } from './platform/seed-demo.js';
 import { startPlatform } from './platform/start-platform.js';
@@ -32,6 +33,20 @@ const shown =
     ? running.address.replace(/\/\/[^:/]+|\/\/\[[^\]]+\]/, '//localhost')
     : running.address;
 running.app.log.info({ mode: config.mode, address: running.address }, 'tradeloom api listening');
+// Embedded mode serves the portal too (a `next start` child process forwarding /api/* here); in
+// server mode it runs as its own process (docs/portal.md).
+const portal =
+  config.mode === 'embedded' && isPortalBuilt()
+    ? await startPortal({
+        apiOrigin: running.address,
+        port: config.portalPort,
+        host: config.host,
+        log: (line) => running.app.log.debug({ portal: line }, 'portal'),
+      }).catch((error: unknown) => {
+        running.app.log.error({ err: error }, 'the portal did not start');
+        return null;
+      })
+    : null;
 process.stdout.write(banner(shown, running.demo));
 
 function banner(url: string, demo: DemoAccount[] | null): string {
@@ -41,7 +56,7 @@ function banner(url: string, demo: DemoAccount[] | null): string {
     `  API:          ${url}/api/v1`,
     `  API docs:     ${url}/api/v1/docs`,
     `  health:       ${url}/healthz`,
-    `  portal:       http://localhost:${config.portalPort}  (not built yet)`,
+    `  portal:       ${portal?.url ?? `not started (${config.mode === 'embedded' ? 'npm run build first' : 'server mode: see docs/portal.md'})`}`,
     `  admin:        http://localhost:${config.adminPort}  (not built yet)`,
     `  data:         ${config.dataDir}`,
   ];
@@ -70,7 +85,9 @@ async function shutdown(signal: string): Promise<void> {
   }, shutdownGraceMs);
   force.unref();
   try {
-    // The HTTP server first (in-flight requests finish), then the engine, the modules, the database.
+    // The portal and the HTTP server first (in-flight requests finish), then the engine, the modules,
+    // the database.
+    await portal?.stop();
     await running.stop();
     await releaseLock?.();
     process.exit(0);
