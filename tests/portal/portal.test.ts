@@ -193,6 +193,15 @@ describe('user portal', () => {
     await logIn(page, trader);
     await page.waitForURL(`${portal.url}/markets`);
     await page.getByTestId('signed-in-as').filter({ hasText: trader.email }).waitFor();
+
+    // Signed in, markets can be starred (kept by the API).
+    const star = page.getByRole('button', { name: 'Favorite: BTC/USDT' });
+    await star.click();
+    await expect.poll(() => star.getAttribute('aria-pressed')).toBe('true');
+    await page.reload();
+    await expect.poll(() => star.getAttribute('aria-pressed')).toBe('true');
+    await page.getByLabel('Favorites only').check();
+    await page.getByRole('row', { name: /BTC\/USDT/ }).waitFor();
   });
 
   it('places a limit order, shows it in open orders and in the book, and cancels it', async () => {
@@ -200,6 +209,14 @@ describe('user portal', () => {
     const bids = page.getByTestId('book-bids');
     await bids.getByText('49,900.00').waitFor();
     await page.getByTestId('available').filter({ hasText: 'USDT' }).waitFor();
+    await page.getByTestId('candle-chart').locator('canvas').first().waitFor();
+
+    // A share of the balance, on the lot grid: half of the 1.05 BTC the trader holds.
+    await page.getByRole('button', { name: 'Sell', exact: true }).click();
+    await page.getByTestId('available').filter({ hasText: '1.05000000 BTC' }).waitFor();
+    await page.getByRole('button', { name: 'Use 50 % of the available balance' }).click();
+    expect(await page.getByRole('textbox', { name: 'Amount' }).inputValue()).toBe('0.5250');
+    await page.getByRole('button', { name: 'Buy', exact: true }).click();
 
     // Checked against the market's filters before anything is sent.
     await page.getByRole('textbox', { name: 'Price' }).fill('49500.005');

@@ -10,7 +10,7 @@ import {
   rateToPercent,
   ratioForDisplay,
 } from './decimal';
-import { formatDecimal, formatPercent, stepDecimals } from './format';
+import { direction, formatDecimal, formatPercent, stepDecimals } from './format';
 
 const d = (text: string) => {
   const value = parseDec(text);
@@ -73,5 +73,13 @@ describe('sums, text and display ratios', () => {
     expect(rateToPercent('0')).toBe('0');
     expect(ratioForDisplay(d('1'), d('4'))).toBe(0.25);
     expect(ratioForDisplay(d('1'), d('0'))).toBe(0);
+  });
+});
+
+describe('direction', () => {
+  it('tells up, down and no change apart', () => {
+    expect(direction('2.5')).toBe('up');
+    expect(direction('-0.01')).toBe('down');
+    expect(direction('0.00')).toBe('flat');
   });
 });

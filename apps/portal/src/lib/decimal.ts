@@ -86,3 +86,8 @@ export function rateToPercent(rate: string): string {
   const text = decToText(shifted);
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
+
+/** ⌊a / b⌋ as a whole number (b > 0). */
+export function floorDivDec(a: Dec, b: Dec): bigint {
+  return (a.units * 10n ** BigInt(b.scale)) / (b.units * 10n ** BigInt(a.scale));
+}

@@ -43,3 +43,9 @@ export function formatPercent(text: string, locale: string): string {
   const zero = /^[0.,]+$/.test(body);
   return `${negative ? '−' : zero ? '' : '+'}${body} %`;
 }
+
+/** Which way a signed change went: colours and arrows follow it (zero is neither). */
+export function direction(change: string): 'up' | 'down' | 'flat' {
+  if (change.startsWith('-')) return 'down';
+  return /^[0.]*$/.test(change) ? 'flat' : 'up';
+}

@@ -7,6 +7,7 @@ import { useSession } from '../../lib/session';
 import type { Balances, Order } from '../../lib/types';
 import { usePolled } from '../../lib/use-polled';
 import { PolledStatus } from '../polled-status';
+import { CandleChart } from './candle-chart';
 import { MarketHeader } from './market-header';
 import { OpenOrders } from './open-orders';
 import { OrderBook } from './order-book';
@@ -69,15 +70,22 @@ function Trading({ market }: { market: NonNullable<ReturnType<typeof useMarkets>
   return (
     <div className="flex flex-col gap-3">
       <MarketHeader market={market} ticker={ticker} />
-      <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-[minmax(260px,1fr)_minmax(300px,1.1fr)_minmax(260px,1fr)]">
-        <OrderBook
-          market={market}
-          book={book}
-          lastPrice={ticker?.lastPrice}
-          onPickPrice={(price) => setPickedPrice({ price })}
-        />
-        <OrderForm market={market} pickedPrice={pickedPrice} balances={balances.data} onPlaced={changed} />
-        <div className="md:col-span-2 xl:col-span-1">
+      <div className="exchange-grid">
+        <div style={{ gridArea: 'chart' }}>
+          <CandleChart symbol={market.symbol} />
+        </div>
+        <div style={{ gridArea: 'book' }}>
+          <OrderBook
+            market={market}
+            book={book}
+            lastPrice={ticker?.lastPrice}
+            onPickPrice={(price) => setPickedPrice({ price })}
+          />
+        </div>
+        <div style={{ gridArea: 'form' }}>
+          <OrderForm market={market} pickedPrice={pickedPrice} balances={balances.data} onPlaced={changed} />
+        </div>
+        <div style={{ gridArea: 'trades' }}>
           <RecentTrades market={market} trades={trades} />
         </div>
       </div>

@@ -2,13 +2,14 @@
 import { cx } from '@tradeloom/ui';
 import Link from 'next/link';
 import { useLocale, useTranslations } from 'next-intl';
-import { formatDecimal, formatPercent } from '../../lib/format';
+import { direction, formatDecimal, formatPercent } from '../../lib/format';
 import type { Market, Ticker } from '../../lib/types';
 
 export function MarketHeader({ market, ticker }: { market: Market; ticker: Ticker | undefined }) {
   const t = useTranslations('exchange');
   const locale = useLocale();
-  const down = ticker?.priceChangePercent.startsWith('-') ?? false;
+  const move = ticker === undefined ? 'flat' : direction(ticker.priceChangePercent);
+  const tone = move === 'up' ? 'text-up' : move === 'down' ? 'text-down' : undefined;
   const stat = (label: string, value: string | undefined, className?: string) => (
     <div className="flex flex-col">
       <dt className="text-xs text-muted">{label}</dt>
@@ -30,13 +31,9 @@ export function MarketHeader({ market, ticker }: { market: Market; ticker: Ticke
         {stat(
           t('lastPrice'),
           ticker && formatDecimal(ticker.lastPrice, locale),
-          cx('text-base font-semibold', ticker && (down ? 'text-down' : 'text-up')),
+          cx('text-base font-semibold', tone),
         )}
-        {stat(
-          t('change'),
-          ticker && formatPercent(ticker.priceChangePercent, locale),
-          ticker && (down ? 'text-down' : 'text-up'),
-        )}
+        {stat(t('change'), ticker && formatPercent(ticker.priceChangePercent, locale), tone)}
         {stat(t('high'), ticker && formatDecimal(ticker.highPrice, locale))}
         {stat(t('low'), ticker && formatDecimal(ticker.lowPrice, locale))}
         {stat(t('volume', { asset: market.quote }), ticker && formatDecimal(ticker.quoteVolume, locale, 2))}

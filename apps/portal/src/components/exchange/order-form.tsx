@@ -6,6 +6,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { decToText, mulDec, normalizeDecimalInput, parseDec, rateToPercent } from '../../lib/decimal';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDecimal, stepDecimals } from '../../lib/format';
+import { amountForShare } from '../../lib/order-sizing';
 import { checkOrder, type FieldProblem, type OrderCheck, type OrderType } from '../../lib/order-validation';
 import { useSession } from '../../lib/session';
 import type { Balances, Market, Order } from '../../lib/types';
@@ -187,6 +188,31 @@ export function OrderForm({
           suffix={market.base}
           error={problem(liveCheck?.quantity)}
         />
+        {signedIn ? (
+          <div className="grid grid-cols-4 gap-1">
+            {[25, 50, 75, 100].map((percent) => {
+              const amount = amountForShare(
+                market,
+                side,
+                available,
+                percent,
+                type === 'LIMIT' ? price : null,
+              );
+              return (
+                <button
+                  key={percent}
+                  type="button"
+                  disabled={amount === null}
+                  aria-label={t('share', { percent })}
+                  onClick={() => amount !== null && setQuantity(amount)}
+                  className="rounded border border-line py-1 text-xs text-muted hover:text-fg disabled:opacity-50"
+                >
+                  {percent} %
+                </button>
+              );
+            })}
+          </div>
+        ) : null}
         {total === null ? null : (
           <p className="num text-xs text-muted">{t('total', { amount: total, asset: market.quote })}</p>
         )}
@@ -208,7 +234,10 @@ export function OrderForm({
         )}
         {outcome === null ? null : <Alert tone={outcome.tone}>{outcome.text}</Alert>}
         <p className="text-xs text-muted">
-          {t('fees', { maker: rateToPercent(market.makerFee), taker: rateToPercent(market.takerFee) })}
+          {t('fees', {
+            maker: formatDecimal(rateToPercent(market.makerFee), locale),
+            taker: formatDecimal(rateToPercent(market.takerFee), locale),
+          })}
         </p>
       </form>
     </Panel>
