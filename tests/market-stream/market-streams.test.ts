@@ -4,6 +4,7 @@
 // messages, and a slow client cut without stalling the others.
 import { bothModes } from '@tradeloom/db/testing';
 import type { SignedInUser } from '@tradeloom/identity/testing';
+import { padDecimals } from '@tradeloom/spot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { StreamClient, wsUrl } from './stream-client.js';
@@ -139,17 +140,17 @@ describe.each(bothModes)('market streams on %s', (mode) => {
   });
 
   it('lets a client keep a local book from the snapshot and gapless diffs, equal to the book at the end', async () => {
-    await limit(alice, 'SELL', '50010.00', '0.5');
-    await limit(bob, 'BUY', '49990.00', '0.3');
+    await limit(alice, 'SELL', '50010.00000000', '0.50000000');
+    await limit(bob, 'BUY', '49990.00000000', '0.30000000');
     const client = await open('/ws/btcusdt@depth@100ms');
     const events = () => client.messages as DepthUpdate[];
-    await limit(alice, 'SELL', '50020.00', '0.2');
-    await limit(bob, 'BUY', '49980.00', '0.4');
+    await limit(alice, 'SELL', '50020.00000000', '0.20000000');
+    await limit(bob, 'BUY', '49980.00000000', '0.40000000');
     // The snapshot is taken mid-stream, as a client would.
     const snapshot = await tp.running.platform.marketStream.depthSnapshot('BTCUSDT', 1000);
-    await limit(bob, 'BUY', '50015.00', '0.6'); // takes 0.5 at 50010, rests 0.1 at 50015
-    await limit(alice, 'SELL', '49985.00', '0.35'); // takes 0.1 at 50015 and 0.25 at 49990
-    await order(bob, { side: 'BUY', type: 'MARKET', quantity: '0.1' });
+    await limit(bob, 'BUY', '50015.00000000', '0.60000000'); // takes 0.5 at 50010, rests 0.1 at 50015
+    await limit(alice, 'SELL', '49985.00000000', '0.35000000'); // takes 0.1 at 50015 and 0.25 at 49990
+    await order(bob, { side: 'BUY', type: 'MARKET', quantity: '0.10000000' });
     // In server mode the gateway may not have the last updates yet: follow until stream and snapshot meet.
     let final = await tp.running.platform.marketStream.depthSnapshot('BTCUSDT', 1000);
     for (;;) {
@@ -175,18 +176,33 @@ describe.each(bothModes)('market streams on %s', (mode) => {
       bids: [string, string][];
       asks: [string, string][];
     };
-    expect(book.view()).toEqual({ bids: engineBook.bids, asks: engineBook.asks });
-    expect(final.asks).toEqual([['50020.00', '0.1000']]);
+    const pad8 = (levels: [string, string][]) =>
+      levels.map((l) => l.map((v) => padDecimals(v)) as [string, string]);
+    expect(book.view()).toEqual({ bids: pad8(engineBook.bids), asks: pad8(engineBook.asks) });
+    // A Binance client takes its snapshot from /api/v3/depth: same counter, same formatting.
+    const rest = (await (await fetch(`${tp.url}/api/v3/depth?symbol=BTCUSDT&limit=100`)).json()) as {
+      lastUpdateId: number;
+      bids: [string, string][];
+      asks: [string, string][];
+    };
+    expect(rest).toEqual({ lastUpdateId: final.lastUpdateId, bids: final.bids, asks: final.asks });
+    expect(final.asks).toEqual([['50020.00000000', '0.10000000']]);
     expect(final.bids).toEqual([
-      ['49990.00', '0.0500'],
-      ['49980.00', '0.4000'],
+      ['49990.00000000', '0.05000000'],
+      ['49980.00000000', '0.40000000'],
     ]);
   });
 
   it('serves trades, aggregate trades and the book ticker on a combined stream', async () => {
     const client = await open('/stream?streams=btcusdt@trade/btcusdt@aggTrade/btcusdt@bookTicker');
-    await limit(alice, 'SELL', '50015.00', '0.01');
-    await order(bob, { side: 'BUY', type: 'LIMIT', timeInForce: 'IOC', price: '50015.00', quantity: '0.01' });
+    await limit(alice, 'SELL', '50015.00000000', '0.01000000');
+    await order(bob, {
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'IOC',
+      price: '50015.00000000',
+      quantity: '0.01000000',
+    });
     type Wrapped = { stream: string; data: Record<string, unknown> };
     const trade = await client.next<Wrapped>((m) => (m as Wrapped).stream === 'btcusdt@trade');
     expect(trade.data).toEqual({
@@ -194,8 +210,8 @@ describe.each(bothModes)('market streams on %s', (mode) => {
       E: expect.any(Number),
       s: 'BTCUSDT',
       t: expect.any(Number),
-      p: '50015.00',
-      q: '0.0100',
+      p: '50015.00000000',
+      q: '0.01000000',
       T: expect.any(Number),
       m: false,
       M: true,
@@ -302,8 +318,8 @@ describe.each(bothModes)('market streams on %s', (mode) => {
     });
     // Combined from now on: the trade arrives wrapped.
     const from = client.messages.length;
-    await limit(alice, 'SELL', '50040.00', '0.01');
-    await order(bob, { side: 'BUY', type: 'MARKET', quantity: '0.01' });
+    await limit(alice, 'SELL', '50040.00000000', '0.01000000');
+    await order(bob, { side: 'BUY', type: 'MARKET', quantity: '0.01000000' });
     const trade = await client.next<{ stream: string; data: { e: string } }>(
       (m) => (m as { stream?: string }).stream === 'btcusdt@trade',
       from,

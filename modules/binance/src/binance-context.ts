@@ -32,7 +32,15 @@ export interface BinanceContext {
   engine: BinanceEnginePort;
   clock: Clock;
   readYourWrites: ReadYourWrites;
+  /** The depth snapshot on the diff-depth streams' update-id counter (market-stream); else the engine's book. */
+  depthSnapshot?: DepthSnapshotSource;
 }
+
+/** A book with the update id the diff-depth streams continue from. */
+export type DepthSnapshotSource = (
+  symbol: string,
+  limit: number,
+) => Promise<{ lastUpdateId: number; bids: [string, string][]; asks: [string, string][] }>;
 
 /** The market of a symbol (SPOT_MARKET_NOT_FOUND becomes -1121). */
 export function marketOf(ctx: BinanceContext, symbol: string): Promise<SpotMarket> {

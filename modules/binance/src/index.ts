@@ -7,7 +7,7 @@ import type { ApiApp, Clock, PlatformModule, RateLimiter } from '@tradeloom/kern
 import type { SpotService } from '@tradeloom/spot';
 import type { WalletService } from '@tradeloom/wallet';
 import { accountRoutes } from './account/account-routes.js';
-import type { BinanceContext, BinanceEnginePort } from './binance-context.js';
+import type { BinanceContext, BinanceEnginePort, DepthSnapshotSource } from './binance-context.js';
 import { REQUEST_WEIGHT_PER_MINUTE } from './market-data/exchange-info.js';
 import { marketDataRoutes } from './market-data/market-data-routes.js';
 import { registerBinanceRoutes, type Weight } from './support/binance-routes.js';
@@ -35,6 +35,8 @@ export interface BinanceDeps {
   clock: Clock;
   /** REQUEST_WEIGHT per IP and minute (default Binance's 6,000). */
   weightLimitPerMinute?: number;
+  /** /depth from the market-data feed, on the diff-depth streams' update ids. */
+  depthSnapshot?: DepthSnapshotSource;
 }
 
 export interface BinanceService {
@@ -64,6 +66,7 @@ export function createBinanceModule(deps: BinanceDeps): { module: PlatformModule
     engine: deps.engine ?? missingEngine,
     clock: deps.clock,
     readYourWrites: createReadYourWrites(deps.database),
+    ...(deps.depthSnapshot === undefined ? {} : { depthSnapshot: deps.depthSnapshot }),
   };
 
   const routes = async (app: ApiApp) => {

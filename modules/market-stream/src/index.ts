@@ -3,7 +3,7 @@
 import type { Database } from '@tradeloom/db';
 import { type Clock, DomainError, defineErrorCodes, type PlatformModule } from '@tradeloom/kernel';
 import type { CandleInterval } from '@tradeloom/projection';
-import { fromLots, fromTicks, type SpotService } from '@tradeloom/spot';
+import { fromLots, fromTicks, padDecimals, type SpotService } from '@tradeloom/spot';
 import type { MarketFeed } from './feed/feed-protocol.js';
 import { localMarketFeed, type MarketDataPublisher } from './feed/publisher.js';
 import { redisMarketFeed } from './feed/redis-feed.js';
@@ -130,7 +130,11 @@ export function createMarketStreamModule(deps: MarketStreamDeps): {
         throw new DomainError('MARKET_STREAM_UNAVAILABLE', 'Market data is not available yet; retry shortly');
       }
       const side = (levels: [number, number][]) =>
-        levels.map(([p, q]): [string, string] => [fromTicks(p, market), fromLots(q, market)]);
+        levels.map(([p, q]): [string, string] => [
+          padDecimals(fromTicks(p, market)),
+          padDecimals(fromLots(q, market)),
+        ]);
+      // Formatted as the diff streams are (Binance's at least 8 decimals), so levels match by string.
       return { lastUpdateId: depth.lastUpdateId, bids: side(depth.bids), asks: side(depth.asks) };
     },
     async startFeed(local) {

@@ -39,6 +39,7 @@ export {
   fromTicks,
   type Grid,
   marketGrid,
+  padDecimals,
   toLots,
   toQuoteUnits,
   toTicks,

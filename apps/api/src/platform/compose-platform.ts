@@ -131,6 +131,12 @@ export function composePlatform(deps: PlatformDeps): Platform {
     projected: (seq) => projection.waitFor(seq),
     clock,
   });
+  const marketStream = createMarketStreamModule({
+    database,
+    spot: spot.service,
+    clock,
+    redis: config.mode === 'server' ? { url: config.redisUrl, keyPrefix: prefix } : null,
+  });
   const binance = createBinanceModule({
     database,
     engine,
@@ -138,12 +144,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     wallet: wallet.service,
     rateLimiter,
     clock,
-  });
-  const marketStream = createMarketStreamModule({
-    database,
-    spot: spot.service,
-    clock,
-    redis: config.mode === 'server' ? { url: config.redisUrl, keyPrefix: prefix } : null,
+    depthSnapshot: (symbol, limit) => marketStream.service.depthSnapshot(symbol, limit),
   });
   // The outbox is polled by one repeating job; several workers may run it (rows are claimed with SKIP LOCKED).
   jobs.define(

@@ -148,10 +148,20 @@ export function marketDataRoutes(ctx: BinanceContext, weightLimit: () => number)
       weight: depthWeight,
       tag,
       summary: 'Order book',
-      description: `Parameters: symbol; limit (default 100, at most 5000; levels beyond ${ENGINE_DEPTH_MAX} a side are not served). lastUpdateId is the engine's command sequence number the book was read at.`,
+      description: `Parameters: symbol; limit (default 100, at most 5000; levels beyond ${ENGINE_DEPTH_MAX} a side are not served). lastUpdateId continues on the diff-depth streams' update ids (<symbol>@depth), so snapshot and diffs sync as Binance documents.`,
       handler: async (params) => {
         const m = await marketOf(ctx, params.symbol());
         const limit = params.limit(100, 5000);
+        if (ctx.depthSnapshot !== undefined) {
+          // The streams' counter, so a client can sync snapshot and diffs as Binance documents.
+          const snap = await ctx.depthSnapshot(m.symbol, Math.min(limit, ENGINE_DEPTH_MAX));
+          const fmtLevel = ([price, qty]: [string, string]): [string, string] => [fmt8(price), fmt8(qty)];
+          return {
+            lastUpdateId: snap.lastUpdateId,
+            bids: snap.bids.map(fmtLevel),
+            asks: snap.asks.map(fmtLevel),
+          };
+        }
         const [b, status] = await Promise.all([
           book(ctx, m, Math.min(limit, ENGINE_DEPTH_MAX)),
           ctx.engine.query<EngineStatus>({ query: 'status' }),

@@ -1,17 +1,9 @@
 // Numbers as Binance writes them: decimal strings with at least 8 decimals ("0.01000000").
+import { padDecimals } from '@tradeloom/spot';
 
 /** A decimal string with at least 8 decimals; finer values keep their digits, nothing is rounded. */
 export function fmt8(decimal: string): string {
-  const dot = decimal.indexOf('.');
-  if (dot < 0) return `${decimal}.00000000`;
-  const decimals = decimal.length - dot - 1;
-  if (decimals >= 8) {
-    // Trailing zeros past the eighth decimal carry nothing.
-    let end = decimal.length;
-    while (end > dot + 9 && decimal[end - 1] === '0') end--;
-    return decimal.slice(0, end);
-  }
-  return decimal + '0'.repeat(8 - decimals);
+  return padDecimals(decimal, 8);
 }
 
 /** Units of an asset (an integer) as a decimal with 8 or more decimals. */

@@ -3,7 +3,19 @@
 // Every payload is serialised once per stream, whatever the number of clients.
 import type { Clock } from '@tradeloom/kernel';
 import { CANDLE_INTERVALS, type CandleInterval, nextPeriodStart, periodStart } from '@tradeloom/projection';
-import { fromLots, fromTicks, type SpotMarket, type SpotService, type TickerView } from '@tradeloom/spot';
+import {
+  fromLots as gridLots,
+  fromTicks as gridTicks,
+  padDecimals,
+  type SpotMarket,
+  type SpotService,
+  type TickerView,
+} from '@tradeloom/spot';
+
+// Binance writes every price and quantity with at least 8 decimals, on the streams as in REST.
+const fromTicks = (ticks: number, m: SpotMarket): string => padDecimals(gridTicks(ticks, m));
+const fromLots = (lots: number, m: SpotMarket): string => padDecimals(gridLots(lots, m));
+
 import type { WebSocket } from 'ws';
 import type { FeedHandler, FeedLevel, FeedSnapshot, FeedTrade, FeedUpdate } from '../feed/feed-protocol.js';
 import { LevelBook } from '../feed/level-book.js';
@@ -264,10 +276,10 @@ export class StreamHub implements FeedHandler {
         const data = {
           u: book.lastUpdateId,
           s: m.symbol,
-          b: bid === null ? '0' : fromTicks(bid[0], m),
-          B: bid === null ? '0' : fromLots(bid[1], m),
-          a: ask === null ? '0' : fromTicks(ask[0], m),
-          A: ask === null ? '0' : fromLots(ask[1], m),
+          b: bid === null ? '0.00000000' : fromTicks(bid[0], m),
+          B: bid === null ? '0.00000000' : fromLots(bid[1], m),
+          a: ask === null ? '0.00000000' : fromTicks(ask[0], m),
+          A: ask === null ? '0.00000000' : fromLots(ask[1], m),
         };
         this.deliver(stream, data);
         this.deliver('!bookTicker', data);
@@ -411,12 +423,12 @@ export class StreamHub implements FeedHandler {
           e: '24hrMiniTicker',
           E: now,
           s: t.symbol,
-          c: t.lastPrice,
-          o: t.openPrice,
-          h: t.highPrice,
-          l: t.lowPrice,
-          v: t.volume,
-          q: t.quoteVolume,
+          c: padDecimals(t.lastPrice),
+          o: padDecimals(t.openPrice),
+          h: padDecimals(t.highPrice),
+          l: padDecimals(t.lowPrice),
+          v: padDecimals(t.volume),
+          q: padDecimals(t.quoteVolume),
         };
         this.deliver(`${lower}@ticker`, ticker);
         this.deliver(`${lower}@24hrTicker`, ticker);
@@ -448,22 +460,22 @@ export class StreamHub implements FeedHandler {
       e: '24hrTicker',
       E: now,
       s: t.symbol,
-      p: t.priceChange,
+      p: padDecimals(t.priceChange),
       P: t.priceChangePercent,
-      w: divideDecimals(t.quoteVolume, t.volume, Math.max(tickDecimals, 8)),
+      w: padDecimals(divideDecimals(t.quoteVolume, t.volume, Math.max(tickDecimals, 8))),
       // The price of the last trade before the window is not kept: the window's open price stands in.
-      x: t.openPrice,
-      c: t.lastPrice,
-      Q: live === undefined || live.lastTradeQty === 0 ? '0' : fromLots(live.lastTradeQty, m),
-      b: bid === null ? '0' : fromTicks(bid[0], m),
-      B: bid === null ? '0' : fromLots(bid[1], m),
-      a: ask === null ? '0' : fromTicks(ask[0], m),
-      A: ask === null ? '0' : fromLots(ask[1], m),
-      o: t.openPrice,
-      h: t.highPrice,
-      l: t.lowPrice,
-      v: t.volume,
-      q: t.quoteVolume,
+      x: padDecimals(t.openPrice),
+      c: padDecimals(t.lastPrice),
+      Q: live === undefined || live.lastTradeQty === 0 ? '0.00000000' : fromLots(live.lastTradeQty, m),
+      b: bid === null ? '0.00000000' : fromTicks(bid[0], m),
+      B: bid === null ? '0.00000000' : fromLots(bid[1], m),
+      a: ask === null ? '0.00000000' : fromTicks(ask[0], m),
+      A: ask === null ? '0.00000000' : fromLots(ask[1], m),
+      o: padDecimals(t.openPrice),
+      h: padDecimals(t.highPrice),
+      l: padDecimals(t.lowPrice),
+      v: padDecimals(t.volume),
+      q: padDecimals(t.quoteVolume),
       O: t.openTime,
       C: t.closeTime,
       F: t.firstId,
@@ -519,8 +531,8 @@ export class StreamHub implements FeedHandler {
   }
 
   private klinePayload(m: SpotMarket, interval: CandleInterval, k: KlineRow, closed: boolean, now: number) {
-    const base = (units: bigint) => formatUnits(units, m.basePrecision);
-    const quote = (units: bigint) => formatUnits(units, m.quotePrecision);
+    const base = (units: bigint) => padDecimals(formatUnits(units, m.basePrecision));
+    const quote = (units: bigint) => padDecimals(formatUnits(units, m.quotePrecision));
     return {
       e: 'kline',
       E: now,
@@ -532,10 +544,10 @@ export class StreamHub implements FeedHandler {
         i: interval,
         f: k.firstTradeId,
         L: k.lastTradeId,
-        o: k.open === 0 ? '0' : fromTicks(k.open, m),
-        c: k.close === 0 ? '0' : fromTicks(k.close, m),
-        h: k.high === 0 ? '0' : fromTicks(k.high, m),
-        l: k.low === 0 ? '0' : fromTicks(k.low, m),
+        o: k.open === 0 ? '0.00000000' : fromTicks(k.open, m),
+        c: k.close === 0 ? '0.00000000' : fromTicks(k.close, m),
+        h: k.high === 0 ? '0.00000000' : fromTicks(k.high, m),
+        l: k.low === 0 ? '0.00000000' : fromTicks(k.low, m),
         v: base(k.baseVolume),
         n: k.trades,
         x: closed,

@@ -156,3 +156,19 @@ export function feePpm(rate: string, field: string): number {
     throw new DomainError('SPOT_MARKET_GRID_INVALID', `${field} ${rate}: at most 0.1 (10%)`, { field });
   return Number(ppm);
 }
+
+/**
+ * A decimal string with at least `places` decimals, finer digits kept and trailing zeros past
+ * `places` dropped: how Binance writes every price and quantity ("0.01000000").
+ */
+export function padDecimals(decimal: string, places = 8): string {
+  const dot = decimal.indexOf('.');
+  if (dot < 0) return `${decimal}.${'0'.repeat(places)}`;
+  const decimals = decimal.length - dot - 1;
+  if (decimals >= places) {
+    let end = decimal.length;
+    while (end > dot + 1 + places && decimal[end - 1] === '0') end--;
+    return decimal.slice(0, end);
+  }
+  return decimal + '0'.repeat(places - decimals);
+}
