@@ -10,7 +10,7 @@ import {
   rateToPercent,
   ratioForDisplay,
 } from './decimal';
-import { direction, formatDecimal, formatPercent, stepDecimals } from './format';
+import { direction, formatDecimal, formatPercent, stepDecimals, tradedPrice } from './format';
 
 const d = (text: string) => {
   const value = parseDec(text);
@@ -81,5 +81,14 @@ describe('direction', () => {
     expect(direction('2.5')).toBe('up');
     expect(direction('-0.01')).toBe('down');
     expect(direction('0.00')).toBe('flat');
+  });
+});
+
+describe('tradedPrice', () => {
+  it('hides the zero price of a market without trades', () => {
+    expect(tradedPrice('0')).toBeUndefined();
+    expect(tradedPrice('0.00')).toBeUndefined();
+    expect(tradedPrice(undefined)).toBeUndefined();
+    expect(tradedPrice('50000.00')).toBe('50000.00');
   });
 });

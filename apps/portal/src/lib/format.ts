@@ -49,3 +49,8 @@ export function direction(change: string): 'up' | 'down' | 'flat' {
   if (change.startsWith('-')) return 'down';
   return /^[0.]*$/.test(change) ? 'flat' : 'up';
 }
+
+/** A ticker's price, or undefined while the market has no trade yet (the API answers "0"). */
+export function tradedPrice(price: string | undefined): string | undefined {
+  return price === undefined || /^[0.]*$/.test(price) ? undefined : price;
+}

@@ -2,6 +2,7 @@
 import { Alert } from '@tradeloom/ui';
 import { useTranslations } from 'next-intl';
 import { useCallback, useState } from 'react';
+import { tradedPrice } from '../../lib/format';
 import { useBook, useMarkets, useTickers, useTrades } from '../../lib/market-data';
 import { useSession } from '../../lib/session';
 import type { Balances, Order } from '../../lib/types';
@@ -54,7 +55,9 @@ function Trading({ market }: { market: NonNullable<ReturnType<typeof useMarkets>
     5_000,
   );
   const [pickedPrice, setPickedPrice] = useState<{ price: string } | null>(null);
-  const ticker = tickers.data?.find((candidate) => candidate.symbol === market.symbol);
+  const found = tickers.data?.find((candidate) => candidate.symbol === market.symbol);
+  // No trade yet: nothing to show rather than zeros.
+  const ticker = tradedPrice(found?.lastPrice) === undefined ? undefined : found;
 
   const { refresh: refreshBook } = book;
   const { refresh: refreshTrades } = trades;

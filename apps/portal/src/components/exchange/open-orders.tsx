@@ -54,7 +54,7 @@ export function OpenOrders({
         <StatusLine>{common('signInToSee')}</StatusLine>
       ) : (
         <>
-          <div className="overflow-x-auto">
+          <div className="max-h-[360px] overflow-auto">
             <table className="w-full min-w-[560px] text-xs">
               <thead className="text-left text-muted">
                 <tr>

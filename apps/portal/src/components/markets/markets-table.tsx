@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useLocale, useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useErrorMessage } from '../../lib/error-message';
-import { direction, formatDecimal, formatPercent } from '../../lib/format';
+import { direction, formatDecimal, formatPercent, tradedPrice } from '../../lib/format';
 import { useMarkets, useTickers } from '../../lib/market-data';
 import { useSession } from '../../lib/session';
 import { usePolled } from '../../lib/use-polled';
@@ -45,7 +45,12 @@ export function MarketsTable() {
     }
   }
 
-  const bySymbol = new Map((tickers.data ?? []).map((ticker) => [ticker.symbol, ticker]));
+  // A market without a trade yet shows dashes rather than zeros.
+  const bySymbol = new Map(
+    (tickers.data ?? [])
+      .filter((ticker) => tradedPrice(ticker.lastPrice) !== undefined)
+      .map((ticker) => [ticker.symbol, ticker]),
+  );
   const needle = query.trim().toUpperCase();
   const rows = (markets.data ?? [])
     .filter((market) => needle === '' || `${market.symbol} ${market.base}/${market.quote}`.includes(needle))
