@@ -1,6 +1,7 @@
 'use client';
 import { Panel } from '@tradeloom/ui';
 import { useLocale, useTranslations } from 'next-intl';
+import { TwoFactor } from './account/two-factor';
 import { SignedInOnly } from './signed-in-only';
 
 export function AccountOverview() {
@@ -30,6 +31,7 @@ export function AccountOverview() {
               </dd>
             </dl>
           </Panel>
+          <TwoFactor user={user} />
         </div>
       )}
     </SignedInOnly>

@@ -13,6 +13,8 @@ interface SessionContextValue {
   /** After a login step answered signed_in. */
   signedIn(user: User, csrfToken: string): void;
   logOut(): Promise<void>;
+  /** Asks the API again (after a change of the user or a rotated session). */
+  reload(): Promise<void>;
   /** An API request with this session's CSRF token; a 401 marks the session signed out. */
   request<T>(path: string, init?: Omit<ApiRequest, 'csrfToken'>): Promise<T>;
 }
@@ -23,19 +25,18 @@ const SessionContext = createContext<SessionContextValue | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionState>({ status: 'loading' });
 
-  useEffect(() => {
-    let cancelled = false;
-    api<{ user: User; csrfToken: string }>('/api/v1/auth/session')
-      .then((answer) => {
-        if (!cancelled) setSession({ status: 'signed_in', user: answer.user, csrfToken: answer.csrfToken });
-      })
-      .catch(() => {
-        if (!cancelled) setSession({ status: 'signed_out' });
-      });
-    return () => {
-      cancelled = true;
-    };
+  const reload = useCallback(async () => {
+    try {
+      const answer = await api<{ user: User; csrfToken: string }>('/api/v1/auth/session');
+      setSession({ status: 'signed_in', user: answer.user, csrfToken: answer.csrfToken });
+    } catch {
+      setSession({ status: 'signed_out' });
+    }
   }, []);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
 
   const signedIn = useCallback((user: User, csrfToken: string) => {
     setSession({ status: 'signed_in', user, csrfToken });
@@ -65,7 +66,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setSession({ status: 'signed_out' });
   }, [csrfToken]);
 
-  const value = useMemo(() => ({ session, signedIn, logOut, request }), [session, signedIn, logOut, request]);
+  const value = useMemo(
+    () => ({ session, signedIn, logOut, reload, request }),
+    [session, signedIn, logOut, reload, request],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

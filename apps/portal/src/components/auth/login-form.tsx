@@ -134,6 +134,9 @@ export function LoginForm() {
         <Button type="submit" busy={busy}>
           {t('submit')}
         </Button>
+        <Link href="/forgot-password" className="text-sm underline">
+          {t('forgot')}
+        </Link>
         <p className="text-sm text-muted">
           {t('noAccount')}{' '}
           <Link href="/register" className="text-fg underline">
