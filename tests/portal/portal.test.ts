@@ -251,6 +251,51 @@ describe('user portal', () => {
     await openOrders.getByText('You have no open orders in this market.').waitFor();
   });
 
+  it("fills an order with a second user's crossing order: both screens update without a reload", async () => {
+    const makerContext = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'en-US',
+    });
+    makerContext.setDefaultTimeout(10_000);
+    const makerPage = await makerContext.newPage();
+    try {
+      await logIn(makerPage, maker);
+      await makerPage.waitForURL(`${portal.url}/markets`);
+      await makerPage.goto(`${portal.url}/exchange/BTCUSDT`);
+      await makerPage.getByTestId('book-bids').getByText('49,900.00').waitFor();
+
+      await page.goto(`${portal.url}/exchange/BTCUSDT`);
+      await page.getByTestId('available').filter({ hasText: 'USDT' }).waitFor();
+      await page.getByRole('textbox', { name: 'Price' }).fill('49950');
+      await page.getByRole('textbox', { name: 'Amount' }).fill('0.1');
+      await page.getByRole('button', { name: 'Buy BTC' }).click();
+      await page.getByText(/Order \d+ placed: NEW\./).waitFor();
+      const mine = page.getByTestId('open-orders').getByRole('row', { name: /49,950\.00/ });
+      await mine.waitFor();
+      // The other trader's screen shows the new bid by itself.
+      await makerPage.getByTestId('book-bids').getByText('49,950.00').waitFor();
+
+      await makerPage.getByRole('button', { name: 'Sell', exact: true }).click();
+      await makerPage.getByTestId('book-bids').getByRole('button', { name: '49,950.00' }).click();
+      await expect
+        .poll(() => makerPage.getByRole('textbox', { name: 'Price' }).inputValue())
+        .toBe('49950.00');
+      await makerPage.getByRole('textbox', { name: 'Amount' }).fill('0.1');
+      await makerPage.getByRole('button', { name: 'Sell BTC' }).click();
+      await makerPage.getByText(/Order \d+ placed: FILLED\./).waitFor();
+
+      // Both screens, no reload: the trade in recent trades and the last price, the bid gone.
+      for (const screen of [page, makerPage]) {
+        await screen.getByTestId('recent-trades').getByText('49,950.00').waitFor();
+        await screen.getByTestId('book-bids').getByText('49,950.00').waitFor({ state: 'detached' });
+      }
+      await mine.waitFor({ state: 'detached' });
+      await page.getByTestId('open-orders').getByText('You have no open orders in this market.').waitFor();
+    } finally {
+      await makerContext.close();
+    }
+  });
+
   it('shows balances per wallet type with their value', async () => {
     await page.goto(`${portal.url}/wallet`);
     const spot = page.locator('[data-wallet="SPOT"]');

@@ -16,8 +16,13 @@ export function ThemeSwitcher({ initial }: { initial: Theme }) {
       title={t('theme')}
       onClick={() => {
         void setThemePreference(next);
-        document.documentElement.classList.remove(theme);
-        document.documentElement.classList.add(next);
+        // Switch at once: no colour transitions morphing through unreadable in-between colours.
+        const root = document.documentElement;
+        root.classList.add('no-transitions');
+        root.classList.remove(theme);
+        root.classList.add(next);
+        void root.offsetHeight;
+        requestAnimationFrame(() => root.classList.remove('no-transitions'));
         setTheme(next);
       }}
       className="rounded-md border border-line px-2 py-1 text-xs text-fg hover:bg-surface-2"
