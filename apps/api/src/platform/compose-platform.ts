@@ -5,6 +5,7 @@ import type { Config } from '@tradeloom/config';
 import { type Database, defaultMigrationsDir, type MigrationSource } from '@tradeloom/db';
 import { createIdentityModule, type IdentityService } from '@tradeloom/identity';
 import { createJobQueue, type JobQueue } from '@tradeloom/jobs';
+import { createKycModule, type KycService } from '@tradeloom/kyc';
 import { type Clock, type PlatformModule, type RateLimiter, systemClock } from '@tradeloom/kernel';
 import { createMailModule, type MailService } from '@tradeloom/mail';
 import { createMarketStreamModule, type MarketStreamService } from '@tradeloom/market-stream';
@@ -44,6 +45,7 @@ export interface Platform {
   mail: MailService;
   apiKeys: ApiKeysService;
   wallet: WalletService;
+  kyc: KycService;
   spot: SpotService;
   /** Live market data and the Binance WebSocket streams (market-stream: start its feed when serving). */
   marketStream: MarketStreamService;
@@ -112,6 +114,15 @@ export function composePlatform(deps: PlatformDeps): Platform {
   });
   const engine = deferredEngine();
   const projection = createProjectionWaiter(database);
+  const kyc = createKycModule({
+    database,
+    audit: access.service.audit,
+    mail: mail.service,
+    masterKey,
+    publicUrl: config.publicUrl,
+    dataDir: config.dataDir,
+    clock,
+  });
   const wallet = createWalletModule({
     database,
     engine,
@@ -121,6 +132,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     jobs,
     clock,
     settings: { ...config.wallet, publicUrl: config.publicUrl },
+    kycLevelOf: (userId) => kyc.service.levelOf(userId),
   });
   const spot = createSpotModule({
     database,
@@ -136,6 +148,12 @@ export function composePlatform(deps: PlatformDeps): Platform {
     spot: spot.service,
     clock,
     redis: config.mode === 'server' ? { url: config.redisUrl, keyPrefix: prefix } : null,
+    // User data streams: listen keys are the binance module's (built next; resolved at connect time).
+    userData: {
+      userOfListenKey: (key) => binance.service.listenKeys.userOf(key),
+      engineAccountOf: (userId) => wallet.service.engineAccountOf(userId),
+      assetPrecision: async (asset) => (await wallet.service.assets.getAsset(asset)).precision,
+    },
   });
   const binance = createBinanceModule({
     database,
@@ -145,6 +163,8 @@ export function composePlatform(deps: PlatformDeps): Platform {
     rateLimiter,
     clock,
     depthSnapshot: (symbol, limit) => marketStream.service.depthSnapshot(symbol, limit),
+    apiKeys: apiKeys.service,
+    userData: marketStream.service.userData,
   });
   // The outbox is polled by one repeating job; several workers may run it (rows are claimed with SKIP LOCKED).
   jobs.define(
@@ -169,6 +189,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     access.module,
     mail.module,
     wallet.module,
+    kyc.module,
     spot.module,
     binance.module,
     marketStream.module,
@@ -180,6 +201,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     mail.module,
     apiKeys.module,
     wallet.module,
+    kyc.module,
     spot.module,
     binance.module,
   ];
@@ -197,6 +219,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     mail: mail.service,
     apiKeys: apiKeys.service,
     wallet: wallet.service,
+    kyc: kyc.service,
     spot: spot.service,
     marketStream: marketStream.service,
     engine,
