@@ -17,10 +17,14 @@ import { createWeightMeter, weightExceeded } from './support/weight-meter.js';
 import { orderRoutes } from './trading/order-routes.js';
 import { createListenKeyService, type ListenKeyService } from './user-data-stream/listen-keys.js';
 import { userDataStreamRoutes } from './user-data-stream/user-data-stream-routes.js';
+import { routeTable } from './ws-api/ws-api-methods.js';
+import { registerWsApiRoute } from './ws-api/ws-api-routes.js';
+import type { UserDataSource, WsApiKeys } from './ws-api/ws-api-session.js';
 
 export type { BinanceEnginePort, BinanceEngineQuery } from './binance-context.js';
 export { BinanceError } from './support/binance-error.js';
 export type { ListenKeyService } from './user-data-stream/listen-keys.js';
+export type { UserDataSource, WsApiKeys } from './ws-api/ws-api-session.js';
 
 export interface BinanceDeps {
   database: Database;
@@ -37,6 +41,10 @@ export interface BinanceDeps {
   weightLimitPerMinute?: number;
   /** /depth from the market-data feed, on the diff-depth streams' update ids. */
   depthSnapshot?: DepthSnapshotSource;
+  /** Signature checks of the WebSocket API (/ws-api/v3); without them its signed methods answer -1000. */
+  apiKeys?: WsApiKeys;
+  /** The users' private events for the WebSocket API's userDataStream.subscribe. */
+  userData?: UserDataSource;
 }
 
 export interface BinanceService {
@@ -69,7 +77,23 @@ export function createBinanceModule(deps: BinanceDeps): { module: PlatformModule
     ...(deps.depthSnapshot === undefined ? {} : { depthSnapshot: deps.depthSnapshot }),
   };
 
+  const restRoutes = [
+    ...marketDataRoutes(ctx, () => meter.limit),
+    ...orderRoutes(ctx),
+    ...accountRoutes(ctx),
+    ...userDataStreamRoutes(deps.database, deps.clock, listenKeys),
+  ];
+
   const routes = async (app: ApiApp) => {
+    // Binance's WebSocket API: the same handlers, weights and error codes as /api/v3.
+    registerWsApiRoute(app, {
+      routes: routeTable(restRoutes),
+      meter,
+      clock: deps.clock,
+      apiKeys: deps.apiKeys ?? null,
+      userData: deps.userData ?? null,
+      maxBufferedBytes: 4 * 1024 * 1024,
+    });
     await app.register(
       async (scope) => {
         // Binance clients read `{ code, msg }`: every error of these routes, including those of the
@@ -96,12 +120,7 @@ export function createBinanceModule(deps: BinanceDeps): { module: PlatformModule
           reply.header('x-mbx-used-weight-1m', String(decision.used));
           if (!decision.allowed) throw weightExceeded(meter.limit, decision.retryAfterMs);
         });
-        for (const [key, weight] of registerBinanceRoutes(scope, [
-          ...marketDataRoutes(ctx, () => meter.limit),
-          ...orderRoutes(ctx),
-          ...accountRoutes(ctx),
-          ...userDataStreamRoutes(deps.database, deps.clock, listenKeys),
-        ])) {
+        for (const [key, weight] of registerBinanceRoutes(scope, restRoutes)) {
           weights.set(key, weight);
         }
       },

@@ -7,8 +7,10 @@ import { fromLots, fromTicks, padDecimals, type SpotService } from '@tradeloom/s
 import type { MarketFeed } from './feed/feed-protocol.js';
 import { localMarketFeed, type MarketDataPublisher } from './feed/publisher.js';
 import { redisMarketFeed } from './feed/redis-feed.js';
-import { type KlineRow, StreamHub, type StreamStats } from './gateway/stream-hub.js';
+import type { KlineRow, StreamStats } from './gateway/stream-hub.js';
 import { registerStreamRoutes } from './gateway/stream-routes.js';
+import { ListenKeyStreamHub } from './user-data/listen-key-streams.js';
+import { UserDataHub, type UserSink } from './user-data/user-data-hub.js';
 
 export type {
   FeedBook,
@@ -35,6 +37,9 @@ export {
 } from './feed/redis-feed.js';
 export type { StreamStats } from './gateway/stream-hub.js';
 export { parseStreamName, type StreamName } from './gateway/stream-names.js';
+export type { UserPayload } from './user-data/binance-payloads.js';
+export type { UserSink } from './user-data/user-data-hub.js';
+export type { FeedUserEvent } from './user-data/user-events.js';
 
 defineErrorCodes({ MARKET_STREAM_UNAVAILABLE: 503 });
 
@@ -49,6 +54,28 @@ export interface MarketStreamDeps {
   /** Incoming messages per second per connection (Binance: 5). */
   maxMessagesPerSecond?: number;
   heartbeatMs?: number;
+  /** The user data streams' lookups (without them no user data is streamed). */
+  userData?: UserDataDeps;
+}
+
+export interface UserDataDeps {
+  /** The user of a live listen key, or null (the binance module's listen keys). */
+  userOfListenKey(listenKey: string): Promise<string | null>;
+  /** The user's engine account number (the wallet's mapping). */
+  engineAccountOf(userId: string): Promise<number>;
+  /** An asset's decimals. */
+  assetPrecision(asset: string): Promise<number>;
+  /** How often the listen keys of open streams are checked for expiry (default 30 s). */
+  listenKeyCheckMs?: number;
+}
+
+/** Users' private events (executionReport, outboundAccountPosition, balanceUpdate, listStatus). */
+export interface UserDataService {
+  /** Delivers the user's events, as Binance payloads, in command order, until the returned stop. */
+  subscribe(userId: string, sink: UserSink): Promise<() => void>;
+  /** Ends listen-key streams whose key lapsed or was closed (also runs on a timer). */
+  checkListenKeys(): Promise<void>;
+  stats(): { listenKeyStreams: number; subscriptions: number };
 }
 
 /** The depth snapshot that pairs with the diff streams (Binance's GET /api/v3/depth). */
@@ -75,6 +102,7 @@ export interface MarketStreamService {
   stats(): StreamStats;
   /** Unsent bytes past which a client is disconnected (default 4 MiB; tests lower it). */
   setClientBufferLimit(bytes: number): void;
+  userData: UserDataService;
 }
 
 export function createMarketStreamModule(deps: MarketStreamDeps): {
@@ -107,20 +135,48 @@ export function createMarketStreamModule(deps: MarketStreamDeps): {
       lastTradeId: Number(r.last_trade_id),
     };
   };
-  const hub = new StreamHub({
+  const lookups = deps.userData;
+  const userData = new UserDataHub({
     spot,
     clock,
-    readKline,
-    ...(deps.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: deps.maxBufferedBytes }),
-    ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),
+    engineAccountOf: (userId) =>
+      lookups === undefined
+        ? Promise.reject(new Error('market-stream: no user data lookups'))
+        : lookups.engineAccountOf(userId),
+    assetPrecision: (asset) =>
+      lookups === undefined
+        ? Promise.reject(new Error('market-stream: no user data lookups'))
+        : lookups.assetPrecision(asset),
   });
+  const hub = new ListenKeyStreamHub(
+    {
+      spot,
+      clock,
+      readKline,
+      ...(deps.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: deps.maxBufferedBytes }),
+      ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),
+    },
+    userData,
+    {
+      userOfListenKey: (key) =>
+        lookups === undefined ? Promise.resolve(null) : lookups.userOfListenKey(key),
+      ...(lookups?.listenKeyCheckMs === undefined ? {} : { checkEveryMs: lookups.listenKeyCheckMs }),
+    },
+  );
   let feed: MarketFeed | null = null;
   let publisher: MarketDataPublisher | null = null;
   const bindFeed = async (next: MarketFeed) => {
     if (feed !== null) throw new Error('market-stream: a feed is already bound');
     feed = next;
     hub.start();
-    await next.start(hub);
+    // One ordered feed: the market data to the stream hub, the users' events to the user data hub.
+    await next.start({
+      snapshot: (snapshot) => hub.snapshot(snapshot),
+      updates: (batch) => {
+        hub.updates(batch);
+        userData.updates(batch);
+      },
+    });
   };
   const service: MarketStreamService = {
     async depthSnapshot(symbol, limit) {
@@ -156,6 +212,11 @@ export function createMarketStreamModule(deps: MarketStreamDeps): {
     setClientBufferLimit: (bytes) => {
       hub.maxBufferedBytes = bytes;
     },
+    userData: {
+      subscribe: (userId, sink) => userData.subscribe(userId, sink),
+      checkListenKeys: () => hub.checkListenKeys(),
+      stats: () => ({ listenKeyStreams: hub.listenKeyStreams, subscriptions: userData.subscriptions }),
+    },
   };
   return {
     module: {
@@ -169,6 +230,7 @@ export function createMarketStreamModule(deps: MarketStreamDeps): {
       },
       close: async () => {
         hub.stop();
+        userData.close();
         await feed?.close();
         publisher?.close();
       },

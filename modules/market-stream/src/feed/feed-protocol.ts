@@ -2,6 +2,7 @@
 // (with the market's update ids) and its trades. Prices in ticks, quantities in lots: the gateways
 // convert with the market's grid.
 import { z } from 'zod';
+import { type FeedUserEvent, feedUserEventSchema } from '../user-data/user-events.js';
 
 /** [price in ticks, quantity in lots after the command]; quantity 0 = the level is gone. */
 export type FeedLevel = [price: number, qty: number];
@@ -37,6 +38,8 @@ export interface FeedUpdate {
   /** The command's time (ms). */
   ts: number;
   markets: FeedMarketUpdate[];
+  /** The command's user data stream events (absent when it has none). */
+  users?: FeedUserEvent[];
 }
 
 export interface FeedBook {
@@ -84,7 +87,12 @@ const marketUpdate = z.object({
   asks: z.array(level),
   trades: z.array(trade),
 });
-const update = z.object({ seq: z.number().int(), ts: z.number().int(), markets: z.array(marketUpdate) });
+const update = z.object({
+  seq: z.number().int(),
+  ts: z.number().int(),
+  markets: z.array(marketUpdate),
+  users: z.array(feedUserEventSchema).optional(),
+});
 const book = z.object({
   marketId: z.number().int(),
   lastUpdateId: z.number().int(),

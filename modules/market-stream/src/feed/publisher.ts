@@ -3,6 +3,7 @@
 // gateways, Redis). The counter and the levels live here, together, so a snapshot served from this
 // state and the diffs published from it always agree.
 import type { Command, CommandResult, Engine } from '@tradeloom/engine';
+import { UserEventCollector } from '../user-data/user-event-collector.js';
 import type { FeedHandler, FeedMarketUpdate, FeedSnapshot, FeedUpdate, MarketFeed } from './feed-protocol.js';
 import { LevelBook } from './level-book.js';
 
@@ -23,6 +24,8 @@ export class MarketDataPublisher {
   /** The command seq the books were read at: results at or below it are already in them. */
   private readonly attachSeq: number;
   private appliedSeq: number;
+  /** The user data streams' events ride along, in the same order as the market data. */
+  private readonly users: UserEventCollector;
 
   /**
    * Attach before or after commands flow: the books start from the engine's state now (which may
@@ -41,6 +44,7 @@ export class MarketDataPublisher {
       for (const level of market.asks.levels) book.asks.set(level.price, level.total);
       this.books.set(marketId, book);
     }
+    this.users = new UserEventCollector(engine);
     host.onResult((result, command) => this.apply(result, command));
   }
 
@@ -93,8 +97,9 @@ export class MarketDataPublisher {
         this.books.set(event.market.id, new LevelBook(event.market.id, result.commandSeq));
       }
     }
-    if (markets === null) return;
-    const list = [...(markets as Map<number, FeedMarketUpdate>).values()];
+    const users = this.users.collect(result, command);
+    if (markets === null && users === null) return;
+    const list = markets === null ? [] : [...(markets as Map<number, FeedMarketUpdate>).values()];
     for (const m of list) {
       if (m.bids.length === 0 && m.asks.length === 0) continue;
       let book = this.books.get(m.marketId);
@@ -108,7 +113,11 @@ export class MarketDataPublisher {
       m.U = book.lastUpdateId;
       m.u = book.lastUpdateId;
     }
-    this.pending.push({ seq: result.commandSeq, ts, markets: list });
+    this.pending.push(
+      users === null
+        ? { seq: result.commandSeq, ts, markets: list }
+        : { seq: result.commandSeq, ts, markets: list, users },
+    );
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // Out of the engine's acknowledgement loop, and one batch per turn for every command it acknowledged.
