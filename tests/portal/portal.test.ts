@@ -249,6 +249,25 @@ describe('user portal', () => {
     await row.waitFor({ state: 'detached' });
     await bids.getByRole('row', { name: /49,500\.00/ }).waitFor({ state: 'detached' });
     await openOrders.getByText('You have no open orders in this market.').waitFor();
+
+    // Two more, both cancelled at once; all three are in the order history.
+    for (const price of ['49400', '49300']) {
+      await page.getByRole('textbox', { name: 'Price' }).fill(price);
+      await page.getByRole('textbox', { name: 'Amount' }).fill('0.0100');
+      await page.getByRole('button', { name: 'Buy BTC' }).click();
+      await openOrders
+        .getByRole('row', { name: new RegExp(`${price.slice(0, 2)},${price.slice(2)}\\.00`) })
+        .waitFor();
+    }
+    await page.getByRole('tab', { name: 'Open orders (2)' }).waitFor();
+    await openOrders.getByRole('button', { name: 'Cancel all' }).click();
+    await page.getByText('2 orders cancelled.').waitFor();
+    await page.getByRole('tab', { name: 'Open orders (0)' }).waitFor();
+    await page.getByRole('tab', { name: 'Order history' }).click();
+    const history = page.getByTestId('order-history');
+    await expect.poll(() => history.getByRole('row', { name: /CANCELED/ }).count()).toBe(3);
+    await page.getByRole('tab', { name: 'Order history' }).press('ArrowLeft');
+    expect(await page.getByRole('tab', { name: /Open orders/ }).getAttribute('aria-selected')).toBe('true');
   });
 
   it("fills an order with a second user's crossing order: both screens update without a reload", async () => {
@@ -291,6 +310,12 @@ describe('user portal', () => {
       }
       await mine.waitFor({ state: 'detached' });
       await page.getByTestId('open-orders').getByText('You have no open orders in this market.').waitFor();
+      await page.getByRole('tab', { name: 'Trade history' }).click();
+      const fill = page.getByTestId('trade-history').getByRole('row', { name: /49,950\.00/ });
+      await fill.waitFor();
+      expect(await fill.textContent()).toContain('Maker');
+      await expectAccessible('exchange-trade-history');
+      await page.getByRole('tab', { name: /Open orders/ }).click();
     } finally {
       await makerContext.close();
     }

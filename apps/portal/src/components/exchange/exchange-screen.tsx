@@ -10,9 +10,9 @@ import { usePolled } from '../../lib/use-polled';
 import { PolledStatus } from '../polled-status';
 import { CandleChart } from './candle-chart';
 import { MarketHeader } from './market-header';
-import { OpenOrders } from './open-orders';
 import { OrderBook } from './order-book';
 import { OrderForm } from './order-form';
+import { OrdersPanel } from './orders-panel';
 import { RecentTrades } from './recent-trades';
 
 export function ExchangeScreen({ symbol }: { symbol: string }) {
@@ -92,7 +92,7 @@ function Trading({ market }: { market: NonNullable<ReturnType<typeof useMarkets>
           <RecentTrades market={market} trades={trades} />
         </div>
       </div>
-      <OpenOrders market={market} orders={orders} onCancelled={changed} />
+      <OrdersPanel market={market} orders={orders} onCancelled={changed} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 'use client';
-import { Alert, Button, Panel, StatusLine } from '@tradeloom/ui';
+import { Alert, Button, StatusLine } from '@tradeloom/ui';
 import { useLocale, useTranslations } from 'next-intl';
 import { useMemo, useState } from 'react';
 import { useErrorMessage } from '../../lib/error-message';
@@ -30,6 +30,23 @@ export function OpenOrders({
     [locale],
   );
 
+  async function cancelAll() {
+    setCancelling(-1);
+    setOutcome(null);
+    try {
+      const answer = await request<{ orders: Order[] }>('/api/v1/spot/orders/cancel-all', {
+        method: 'POST',
+        body: { symbol: market.symbol },
+      });
+      setOutcome({ tone: 'success', text: t('cancelledAll', { count: answer.orders.length }) });
+      onCancelled();
+    } catch (error) {
+      setOutcome({ tone: 'error', text: errorMessage(error) });
+    } finally {
+      setCancelling(null);
+    }
+  }
+
   async function cancel(order: Order) {
     setCancelling(order.orderId);
     setOutcome(null);
@@ -49,7 +66,7 @@ export function OpenOrders({
 
   const columns = ['time', 'side', 'type', 'price', 'amount', 'filled'] as const;
   return (
-    <Panel title={t('title')} data-testid="open-orders">
+    <div data-testid="open-orders">
       {session.status !== 'signed_in' ? (
         <StatusLine>{common('signInToSee')}</StatusLine>
       ) : (
@@ -67,8 +84,19 @@ export function OpenOrders({
                       {t(column)}
                     </th>
                   ))}
-                  <th scope="col" className="px-3 py-1.5 text-right font-medium">
-                    <span className="sr-only">{t('actions')}</span>
+                  <th scope="col" className="px-3 py-1 text-right font-medium">
+                    {(orders.data?.length ?? 0) > 0 ? (
+                      <Button
+                        variant="ghost"
+                        className="px-2 py-0.5 text-xs"
+                        busy={cancelling === -1}
+                        onClick={() => void cancelAll()}
+                      >
+                        {t('cancelAll')}
+                      </Button>
+                    ) : (
+                      <span className="sr-only">{t('actions')}</span>
+                    )}
                   </th>
                 </tr>
               </thead>
@@ -112,6 +140,6 @@ export function OpenOrders({
           )}
         </>
       )}
-    </Panel>
+    </div>
   );
 }
