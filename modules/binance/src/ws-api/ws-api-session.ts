@@ -158,6 +158,7 @@ export class WsApiSession {
       return;
     }
     let weightUsed: number | null = null;
+    let apiKeyParam: string | undefined;
     try {
       if (typeof method !== 'string' || method === '') throw mandatory('method');
       if (typeof params !== 'object' || params === null || Array.isArray(params)) {
@@ -167,6 +168,7 @@ export class WsApiSession {
       for (const [name, value] of Object.entries(params)) {
         if (value !== null && value !== undefined) values[name] = paramText(value);
       }
+      apiKeyParam = values.apiKey;
       let returnRateLimits = this.returnRateLimits;
       if (values.returnRateLimits !== undefined) {
         returnRateLimits = values.returnRateLimits !== 'false';
@@ -194,7 +196,7 @@ export class WsApiSession {
       const { status, body } =
         error instanceof BinanceError
           ? { status: error.status, body: error.toBody() }
-          : binanceResponseOf(error, this.errorRequest(method));
+          : binanceResponseOf(error, this.errorRequest(method, apiKeyParam));
       this.send({
         id,
         status,
@@ -217,7 +219,7 @@ export class WsApiSession {
   }
 
   /** The request the error mapping reads (it looks at the method: a cancel's unknown order is -2011). */
-  private errorRequest(method: unknown): FastifyRequest {
+  private errorRequest(method: unknown, apiKey: string | undefined): FastifyRequest {
     const route = typeof method === 'string' ? this.deps.routes.get(method) : undefined;
     const stand: BinanceRoute = route ?? {
       method: 'GET',
@@ -229,7 +231,7 @@ export class WsApiSession {
       tag: '',
       handler: async () => null,
     };
-    return routeRequest(stand, {}, null, this.ip, undefined);
+    return routeRequest(stand, {}, null, this.ip, apiKey ?? this.logon?.apiKey);
   }
 
   private async callRoute(route: BinanceRoute, values: Record<string, string>): Promise<unknown> {
