@@ -2,6 +2,7 @@
 // real mail (an SMTP sink; the platform's mail job delivers): register → the mailed link verifies
 // the address → log in → turn TOTP on in the account → log in with the TOTP step; then a forgotten
 // password is reset through the mailed link (with a TOTP code, 2FA is never bypassed).
+import { signRequest } from '@tradeloom/api-keys/testing';
 import { TotpDevice } from '@tradeloom/identity/testing';
 import { freePort, recipientsOf, type SmtpSink, startSmtpSink } from '@tradeloom/mail/testing';
 import { type PortalServer, startPortal } from '@tradeloom/portal';
@@ -142,5 +143,45 @@ describe('portal onboarding', () => {
     await page.getByLabel('Code').fill(await device.nextCode());
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(`${portal.url}/markets`);
+  });
+
+  it('creates an API key with scopes and an IP list, shows its secret once, and revokes it', async () => {
+    await page.goto(`${portal.url}/account`);
+    await page.getByRole('link', { name: 'Manage API keys' }).click();
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    await page.getByText('You have no API keys.').waitFor();
+    await page.getByLabel('Label').fill('trading bot');
+    await page.getByLabel('Spot trading').check();
+    await page.getByLabel('Allowed IP addresses').fill('127.0.0.1');
+    tp.clock.advance(30_000);
+    await page.getByLabel('Two-factor code').fill(await device.nextCode());
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const apiKey = (await page.getByTestId('new-api-key').textContent()) ?? '';
+    const secret = (await page.getByTestId('new-api-secret').textContent()) ?? '';
+    const row = page.getByTestId('api-key-list').getByRole('row', { name: /trading bot/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Read, Spot trading');
+    expect(await row.textContent()).toContain('127.0.0.1');
+    await expect(seriousA11yViolations(page)).resolves.toEqual([]);
+    await screenshot(page, 'api-keys');
+
+    // The key signs requests with its scopes.
+    const whoami = async () => {
+      const signed = signRequest({ apiKey, secret, timestamp: tp.clock.nowMs() });
+      return fetch(signed.urlFor(`${tp.url}/api/v1/account/api-keys/whoami`), { headers: signed.headers });
+    };
+    const answer = await whoami();
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ method: 'apiKey', scopes: ['read', 'spot_trade'] });
+
+    // The secret is not shown again.
+    await page.reload();
+    await row.waitFor();
+    expect(await page.getByTestId('new-api-secret').count()).toBe(0);
+
+    await row.getByRole('button', { name: 'Revoke key trading bot' }).click();
+    await page.getByText('Key “trading bot” revoked.').waitFor();
+    await row.getByText('Revoked').waitFor();
+    expect((await whoami()).status).toBe(401);
   });
 });

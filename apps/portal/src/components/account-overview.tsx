@@ -1,5 +1,6 @@
 'use client';
 import { Panel } from '@tradeloom/ui';
+import Link from 'next/link';
 import { useLocale, useTranslations } from 'next-intl';
 import { TwoFactor } from './account/two-factor';
 import { SignedInOnly } from './signed-in-only';
@@ -32,6 +33,11 @@ export function AccountOverview() {
             </dl>
           </Panel>
           <TwoFactor user={user} />
+          <p className="text-sm">
+            <Link href="/account/api-keys" className="underline">
+              {t('apiKeys')}
+            </Link>
+          </p>
         </div>
       )}
     </SignedInOnly>
