@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from '@tradeloom/db';
 import { type AuditSink, type Clock, type PlatformModule, systemClock } from '@tradeloom/kernel';
 import './errors.js';
-import { usersAtLevel } from './applications/application-repository.js';
+import { countUsersAtLevel, usersAtLevel } from './applications/application-repository.js';
 import { type ApplicationService, createApplicationService } from './applications/application-service.js';
 import { createReviewService, type ReviewService } from './applications/review-service.js';
 import { deriveKey, sealedStorage } from './files/sealed-storage.js';
@@ -77,6 +77,7 @@ export interface KycService {
   storage: StorageAdapter;
   /** Active users at `minLevel` or above, in id order after `afterUserId` (announcement segments). */
   usersAtLevel(minLevel: number, afterUserId: string, limit: number): Promise<string[]>;
+  countUsersAtLevel(minLevel: number): Promise<number>;
 }
 
 /** The KYC module: levels, forms, applications with documents, review, providers, erasure. */
@@ -108,6 +109,7 @@ export function createKycModule(deps: KycDeps): { module: PlatformModule; servic
     review,
     storage: ctx.storage,
     usersAtLevel: (minLevel, after, limit) => usersAtLevel(deps.database, minLevel, after, limit),
+    countUsersAtLevel: (minLevel) => countUsersAtLevel(deps.database, minLevel),
   };
   return {
     module: {

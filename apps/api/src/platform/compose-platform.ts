@@ -9,6 +9,7 @@ import { type Clock, type PlatformModule, type RateLimiter, systemClock } from '
 import { createKycModule, type KycService } from '@tradeloom/kyc';
 import { createMailModule, type MailService } from '@tradeloom/mail';
 import { createMarketStreamModule, type MarketStreamService } from '@tradeloom/market-stream';
+import { createNotificationsModule, type NotificationsModuleService } from '@tradeloom/notifications';
 import { createProjectionWaiter, projectionMigrationsDir } from '@tradeloom/projection';
 import { createRateLimiter } from '@tradeloom/rate-limit';
 import { createSpotModule, type SpotService } from '@tradeloom/spot';
@@ -46,6 +47,7 @@ export interface Platform {
   apiKeys: ApiKeysService;
   wallet: WalletService;
   kyc: KycService;
+  notifications: NotificationsModuleService;
   spot: SpotService;
   /** Live market data and the Binance WebSocket streams (market-stream: start its feed when serving). */
   marketStream: MarketStreamService;
@@ -114,6 +116,19 @@ export function composePlatform(deps: PlatformDeps): Platform {
   });
   const engine = deferredEngine();
   const projection = createProjectionWaiter(database);
+  const notifications = createNotificationsModule({
+    database,
+    audit: access.service.audit,
+    mail: mail.service,
+    jobs,
+    publicUrl: config.publicUrl,
+    clock,
+    // Segments by KYC level (resolved when an announcement is sent, once both modules exist).
+    audience: {
+      count: (minLevel) => kyc.service.countUsersAtLevel(minLevel),
+      page: (minLevel, after, limit) => kyc.service.usersAtLevel(minLevel, after, limit),
+    },
+  });
   const kyc = createKycModule({
     database,
     audit: access.service.audit,
@@ -122,6 +137,13 @@ export function composePlatform(deps: PlatformDeps): Platform {
     publicUrl: config.publicUrl,
     dataDir: config.dataDir,
     clock,
+    // KYC mails its decisions itself: the notice is in the app only.
+    notify: async (userId, notice, within) => {
+      await notifications.service.notify(userId, notice, {
+        ...(within === undefined ? {} : { within }),
+        email: false,
+      });
+    },
   });
   const wallet = createWalletModule({
     database,
@@ -190,6 +212,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     mail.module,
     wallet.module,
     kyc.module,
+    notifications.module,
     spot.module,
     binance.module,
     marketStream.module,
@@ -202,6 +225,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     apiKeys.module,
     wallet.module,
     kyc.module,
+    notifications.module,
     spot.module,
     binance.module,
   ];
@@ -220,6 +244,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     apiKeys: apiKeys.service,
     wallet: wallet.service,
     kyc: kyc.service,
+    notifications: notifications.service,
     spot: spot.service,
     marketStream: marketStream.service,
     engine,

@@ -283,3 +283,13 @@ export async function usersAtLevel(
   );
   return rows.map((row) => String(row.id));
 }
+
+/** How many active users hold `minLevel` or above. */
+export async function countUsersAtLevel(db: Queryable, minLevel: number): Promise<number> {
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS n FROM users u LEFT JOIN kyc_user_levels l ON l.user_id = u.id
+     WHERE u.status = 'active' AND COALESCE(l.level, 0) >= $1`,
+    [minLevel],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
