@@ -217,6 +217,60 @@ describe.each(bothModes)('Binance user data stream on %s', (mode) => {
     expect(bobBalances.every((e) => e.a !== 'USDT' || e.d !== '250.00000000')).toBe(true);
   });
 
+  it('sends listStatus for an OCO: EXEC_STARTED when placed, ALL_DONE when cancelled', async () => {
+    const placed = await b.signed('POST', '/api/v3/order/oco', alice.key, {
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      quantity: '0.004',
+      price: '30000',
+      stopPrice: '15000',
+      listClientOrderId: 'alice-oco',
+    });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(200);
+    const listId = placed.body.orderListId as number;
+    for (const o of placed.body.orders) aliceOrders.add(o.orderId);
+    const started = await waitForEvent(
+      aliceStream,
+      (e) => e.e === 'listStatus' && e.l === 'EXEC_STARTED',
+      'EXEC_STARTED',
+    );
+    expect(started).toEqual({
+      e: 'listStatus',
+      E: expect.any(Number),
+      s: 'BTCUSDT',
+      g: listId,
+      c: 'OCO',
+      l: 'EXEC_STARTED',
+      L: 'EXECUTING',
+      r: 'NONE',
+      C: 'alice-oco',
+      T: expect.any(Number),
+      O: placed.body.orders.map((o: Payload) => ({ s: 'BTCUSDT', i: o.orderId, c: o.clientOrderId })),
+    });
+    const legs = events(aliceStream).filter(
+      (e) => e.e === 'executionReport' && e.g === listId && e.x === 'NEW',
+    );
+    expect(legs.map((e) => e.o).sort()).toEqual(['LIMIT_MAKER', 'STOP_LOSS']);
+    const cancelled = await b.signed('DELETE', '/api/v3/orderList', alice.key, {
+      symbol: 'BTCUSDT',
+      orderListId: listId,
+    });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    const done = await waitForEvent(
+      aliceStream,
+      (e) => e.e === 'listStatus' && e.l === 'ALL_DONE',
+      'ALL_DONE',
+    );
+    expect(done).toMatchObject({ g: listId, L: 'ALL_DONE', C: 'alice-oco' });
+    await aliceStream.waitFor(
+      () =>
+        events(aliceStream).filter((e) => e.e === 'executionReport' && e.g === listId && e.x === 'CANCELED')
+          .length === 2,
+      10_000,
+      'both legs cancelled',
+    );
+  });
+
   it('expires a listen key 60 minutes after its last keepalive', async () => {
     const clock = b.tp.clock;
     clock.advance(30 * MINUTE);
