@@ -328,6 +328,40 @@ describe('user portal', () => {
     expect(await spot.getByRole('rowheader').allTextContents()).toEqual(
       expect.arrayContaining(['BTC', 'USDT']),
     );
+
+    // Between own wallets: more than there is is refused before sending; 100 USDT to Funding moves.
+    const transfer = page.getByTestId('transfer-form');
+    await transfer.getByLabel('Asset').selectOption('USDT');
+    await transfer.getByLabel('To').selectOption('FUNDING');
+    await transfer.getByRole('textbox', { name: 'Amount' }).fill('100000000');
+    await transfer.getByRole('button', { name: 'Transfer' }).click();
+    await transfer.getByText('More than is available in this wallet.').waitFor();
+    await transfer.getByRole('textbox', { name: 'Amount' }).fill('100');
+    await transfer.getByRole('button', { name: 'Transfer' }).click();
+    await transfer.getByText('Moved 100 USDT from Spot to Funding.').waitFor();
+    await page
+      .locator('[data-wallet="FUNDING"]')
+      .getByRole('row', { name: /^USDT 100\.000000/ })
+      .waitFor();
+
+    const history = page.getByTestId('wallet-history');
+    await history.getByLabel('Type').selectOption('wallet');
+    await expect.poll(() => history.getByRole('row', { name: /Transfer between wallets/ }).count()).toBe(2);
+    expect(await history.getByRole('row', { name: /Funding USDT \+100\.000000/ }).count()).toBe(1);
+    expect(await history.getByRole('row', { name: /Spot USDT -100\.000000/ }).count()).toBe(1);
+    const href = (await history.getByRole('link', { name: 'Export CSV' }).getAttribute('href')) ?? '';
+    expect(href).toContain('kind=wallet');
+    const csv = await page.evaluate<{ status: number; type: string; text: string }, string>(async (url) => {
+      const answer = await fetch(url);
+      return {
+        status: answer.status,
+        type: answer.headers.get('content-type') ?? '',
+        text: await answer.text(),
+      };
+    }, href);
+    expect(csv.status).toBe(200);
+    expect(csv.type).toContain('text/csv');
+    expect(csv.text.trim().split('\n')).toHaveLength(3);
     await expectAccessible('wallet');
     await screenshot(page, 'wallet');
   });

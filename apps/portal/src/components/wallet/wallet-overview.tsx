@@ -1,15 +1,16 @@
 'use client';
 import { Panel, StatusLine } from '@tradeloom/ui';
 import { useLocale, useTranslations } from 'next-intl';
+import { useState } from 'react';
 import { formatDecimal } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import type { Balance, Balances } from '../../lib/types';
 import { usePolled } from '../../lib/use-polled';
 import { PolledStatus } from '../polled-status';
 import { SignedInOnly } from '../signed-in-only';
-
-const WALLET_ORDER = ['SPOT', 'FUNDING', 'FIAT', 'FUTURES', 'P2P', 'ECO'] as const;
-type WalletType = (typeof WALLET_ORDER)[number];
+import { TransferForm } from './transfer-form';
+import { WalletHistory } from './wallet-history';
+import { WALLET_TYPES as WALLET_ORDER, type WalletType } from './wallet-types';
 
 export function WalletOverview() {
   return (
@@ -27,6 +28,7 @@ function BalanceTables({ userId }: { userId: string }) {
     5_000,
   );
   const data = balances.data;
+  const [version, setVersion] = useState(0);
   const byWallet = new Map<string, Balance[]>();
   for (const balance of data?.balances ?? []) {
     byWallet.set(balance.wallet, [...(byWallet.get(balance.wallet) ?? []), balance]);
@@ -43,16 +45,25 @@ function BalanceTables({ userId }: { userId: string }) {
       <PolledStatus polled={balances} />
       {data === undefined ? null : (
         <>
-          <div className="rounded-lg border border-line bg-surface p-4">
-            <p className="text-xs text-muted">{t('total')}</p>
-            <p className="num text-2xl font-semibold" data-testid="wallet-total">
-              {formatDecimal(data.totalValue, locale, 2)} {data.quote}
-            </p>
-            {data.unpricedAssets.length === 0 ? null : (
-              <p className="mt-1 text-xs text-muted">
-                {t('unpriced', { assets: data.unpricedAssets.join(', ') })}
+          <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.4fr)]">
+            <div className="rounded-lg border border-line bg-surface p-4">
+              <p className="text-xs text-muted">{t('total')}</p>
+              <p className="num text-2xl font-semibold" data-testid="wallet-total">
+                {formatDecimal(data.totalValue, locale, 2)} {data.quote}
               </p>
-            )}
+              {data.unpricedAssets.length === 0 ? null : (
+                <p className="mt-1 text-xs text-muted">
+                  {t('unpriced', { assets: data.unpricedAssets.join(', ') })}
+                </p>
+              )}
+            </div>
+            <TransferForm
+              balances={data}
+              onMoved={() => {
+                balances.refresh();
+                setVersion((current) => current + 1);
+              }}
+            />
           </div>
           {wallets.length === 0 ? <StatusLine>{t('noBalances')}</StatusLine> : null}
           {wallets.map((wallet) => (
@@ -101,6 +112,7 @@ function BalanceTables({ userId }: { userId: string }) {
           ))}
         </>
       )}
+      <WalletHistory userId={userId} version={version} />
     </div>
   );
 }
