@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandResult } from '@tradeloom/engine';
-import { stateHash } from '@tradeloom/engine';
+import { Engine, stateHash } from '@tradeloom/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineHost } from './engine-host.js';
 import { setupCommands, tradingCommands } from './testing/command-stream.js';
@@ -41,6 +41,26 @@ describe('EngineHost', () => {
     // A closed host says so (readiness probes rely on it) and refuses to flush.
     expect(host.isClosed).toBe(true);
     await expect(host.flush()).rejects.toThrow(/closed/);
+  });
+
+  it('keeps the events of acknowledged commands whatever unacknowledged ones run around them', async () => {
+    // Commands with no ack (whose events the host does not keep) interleaved with acked ones: every
+    // acked result must equal what a plain engine returns for the same command.
+    const host = await EngineHost.open({ dataDir: tempDir(), fsync: false });
+    const reference = new Engine();
+    const commands = [...setupCommands(2), ...take(tradingCommands(4, 2), 2_000)];
+    const pending: Promise<void>[] = [];
+    for (const [i, c] of commands.entries()) {
+      const expected = reference.execute(c);
+      if (i % 7 < 3) {
+        expect(host.submitWith(c, null)).not.toBeNull();
+        // A yield now and then lets group commits complete between the commands.
+        if (i % 100 === 0) await new Promise((r) => setImmediate(r));
+      } else pending.push(host.submit(c).then((r) => expect(r).toEqual(expected)));
+    }
+    await Promise.all(pending);
+    expect(pending.length).toBeGreaterThan(1_000);
+    await host.close();
   });
 
   it('holds commands back, unexecuted and in order, while the journal backlog is full', async () => {

@@ -58,6 +58,16 @@ export class EventBuffer {
     return this.refBase + this.refLen;
   }
 
+  /** Logical position of the oldest record still held (what `discardBefore` may not go below). */
+  get start(): number {
+    return this.base + this.dead;
+  }
+
+  /** Logical index of the oldest reference still held. */
+  get refStart(): number {
+    return this.refBase + this.refDead;
+  }
+
   // Dropped references are not overwritten with null (a builtin call per command on the hot path): they
   // are mostly shared constant strings, and at most the buffer's capacity of them stays reachable.
 
