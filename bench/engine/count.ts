@@ -3,7 +3,8 @@
 //   bash bench/engine/count-instructions.sh tradeloom-memory 200000
 // Runs `warmup` commands on a throwaway instance, then `count` commands of the same seeded stream on a
 // fresh one, exactly as child.ts's throughput phase does, without timing anything. With --skip the
-// measured run is left out, so that (total - total with --skip) is the measured run's own cost.
+// fresh instance is still set up (init, open: for the journal that is 2,000 fsynced setup commands) and
+// closed but runs no command, so that (total - total with --skip) is the measured run's own cost.
 import { parseArgs } from 'node:util';
 import type { EngineImpl, ImplFactory } from './impl.js';
 import journal from './impls/tradeloom-journal.js';
@@ -42,9 +43,9 @@ async function run(impl: EngineImpl, n: number): Promise<void> {
 
 async function main(): Promise<void> {
   await run(create!(), warmup);
-  if (values.skip) return;
   const impl = create!();
-  await run(impl, count);
+  await run(impl, values.skip ? 0 : count);
+  if (values.skip) return;
   process.stderr.write(`${name}: ${count} commands, ${JSON.stringify(impl.stats())}\n`);
 }
 await main();
