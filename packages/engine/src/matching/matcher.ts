@@ -464,6 +464,10 @@ export class Matcher {
   private capLots(m: Market, taker: Order, price: number): number {
     if (taker.side === BUY) {
       if (taker.price > 0) return taker.remaining;
+      // A market buy by quantity usually holds far more than its remaining lots cost: check that exactly
+      // before dividing (the division of a large balance takes the bigint path, an allocation per fill).
+      if (taker.qty > 0 && lotsCost(taker.remaining, m.notional(price, 1), taker.takerPpm) <= taker.hold)
+        return taker.remaining;
       const afford = affordableLots(m, taker.hold, price, taker.takerPpm);
       return taker.qty > 0 && taker.remaining < afford ? taker.remaining : afford;
     }
