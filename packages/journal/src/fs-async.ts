@@ -16,13 +16,6 @@ export function closeFd(fd: number): Promise<void> {
   });
 }
 
-/** fdatasync: flushes the data and the metadata needed to read it back (the file size). */
-export function datasyncFd(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()));
-  });
-}
-
 /** Full fsync, used for directories and snapshot files. */
 export function fsyncFd(fd: number): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { crc32, crc32Range } from './crc32.js';
 import {
   journalDir,
   PAYLOAD_BYTES_MAX,
@@ -12,11 +11,12 @@ import {
   writeU32,
   writeU64,
 } from './format.js';
-import { closeFd, datasyncFd, fsyncDir, openFd, writeAll } from './fs-async.js';
+import { closeFd, fsyncDir, openFd } from './fs-async.js';
 import { JournalError } from './journal-error.js';
 import { lockJournal } from './lock-journal.js';
 import { iterateRecords, type JournalRecord } from './read-records.js';
 import { type RecoveryReport, recoverJournal } from './recover-journal.js';
+import { sharedBuffer, WriterThread } from './writer-thread.js';
 
 /** Options of `Journal.open`. */
 export interface JournalOptions {
@@ -89,8 +89,6 @@ interface Waiter {
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 const GROUP_COMMIT_MAX_DELAY_MS_DEFAULT = 1;
 const BATCH_BYTES_MAX_DEFAULT = 64 * 1024 * 1024;
-/** Payloads at least this large are checksummed by zlib; smaller ones by the allocation-free table loop. */
-const NATIVE_CRC_BYTES_MIN = 512;
 /** Idle buffers kept for reuse after a burst; the rest are left to the GC. */
 const FREE_BUFFERS_MAX = 4;
 
@@ -99,9 +97,9 @@ type State = 'open' | 'closing' | 'closed';
 /**
  * Append-only, group-committed journal of opaque records with consecutive seqs from 1.
  *
- * `append` copies the record into a preallocated buffer and returns at once; a group commit writes and
- * fdatasyncs everything appended so far in libuv's thread pool while the next batch accumulates in another
- * buffer. Backpressure: when a buffer fills, `append` queues it and takes another from the pool (or
+ * `append` copies the record into a preallocated buffer and returns at once; a group commit has the
+ * journal's writer thread checksum, write and fdatasync everything appended so far while the next batch
+ * accumulates in another buffer. Backpressure: when a buffer fills, `append` queues it and takes another from the pool (or
  * allocates one), up to `batchBytesMax` of non-durable bytes; past that `writable` is false and `append`
  * throws JOURNAL_BACKPRESSURE until `onDrain` fires. Callers check `writable` before taking a command.
  */
@@ -149,6 +147,8 @@ export class Journal {
   private failure: JournalError | null = null;
   private closePromise: Promise<void> | null = null;
   private readonly counters: JournalStats = { flushCount: 0, fsyncCount: 0, bytesWritten: 0, recordCount: 0 };
+  /** Checksums, writes and syncs segment data off this thread (see writer-thread.ts). */
+  private readonly writer = new WriterThread();
 
   /** Recovers the journal in `opts.dir` (truncating a torn tail) and opens it for appends. */
   static async open(opts: JournalOptions): Promise<Journal> {
@@ -299,15 +299,8 @@ export class Journal {
     const buf = wb.buf;
     const at = wb.len;
     writeU32(buf, at, length);
+    // The CRC is left to the writer thread, which fills it in just before it writes the record.
     writeU64(buf, at + 8, seq);
-    // Small records: a JS table loop over the bytes in place. zlib.crc32 is as fast here but returns a
-    // boxed number (a heap allocation per record) for CRCs >= 2^30 and needs a view of the payload; it
-    // pays off only for large payloads.
-    const crc =
-      length < NATIVE_CRC_BYTES_MIN
-        ? crc32Range(buf, at + 8, at + recordBytes)
-        : crc32(buf.subarray(at + RECORD_HEADER_BYTES, at + recordBytes), crc32Range(buf, at + 8, at + 16));
-    writeU32(buf, at + 4, crc);
     wb.len = at + recordBytes;
     wb.lastSeq = seq;
     this.activeBytes += recordBytes;
@@ -406,6 +399,7 @@ export class Journal {
           }
         }
         this.state = 'closed';
+        await this.writer.close();
         await this.unlock();
       }
       if (this.failure !== null) throw this.failure;
@@ -419,7 +413,7 @@ export class Journal {
   }
 
   private newBuffer(bytes: number): WriteBuffer {
-    const buf = Buffer.allocUnsafeSlow(bytes);
+    const buf = sharedBuffer(bytes);
     return {
       buf,
       view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength),
@@ -543,7 +537,8 @@ export class Journal {
           this.writeSeg = seg;
           dirNeedsSync = true;
         }
-        await writeAll(seg.fd, wb.buf, split.start, end - split.start, seg.fileBytes);
+        // A segment's first write starts with its header (written in-band by roll).
+        await this.writer.write(wb.buf, split.start, end, seg.fileBytes === 0, seg.fd, seg.fileBytes);
         seg.fileBytes += end - split.start;
         this.counters.bytesWritten += end - split.start;
         dirty = true;
@@ -557,7 +552,7 @@ export class Journal {
   private async syncData(fd: number): Promise<void> {
     if (!this.fsyncEnabled) return;
     this.counters.fsyncCount++;
-    await datasyncFd(fd);
+    await this.writer.sync(fd);
   }
 
   private completeFlush(batch: readonly WriteBuffer[]): void {
