@@ -16,7 +16,7 @@ import { JournalError } from './journal-error.js';
 import { lockJournal } from './lock-journal.js';
 import { iterateRecords, type JournalRecord } from './read-records.js';
 import { type RecoveryReport, recoverJournal } from './recover-journal.js';
-import { sharedBuffer, WriterThread } from './writer-thread.js';
+import { type WriteRange, WriterThread } from './writer-thread.js';
 
 /** Options of `Journal.open`. */
 export interface JournalOptions {
@@ -71,6 +71,8 @@ interface Split {
 /** A chunk of appended bytes awaiting its group commit; usually spans one segment, splits mark rolls. */
 interface WriteBuffer {
   readonly buf: Buffer;
+  /** The buffer's id with the writer thread. */
+  readonly writerId: number;
   /** A DataView over buf, for writers that encode records in place. */
   readonly view: DataView;
   len: number;
@@ -413,9 +415,10 @@ export class Journal {
   }
 
   private newBuffer(bytes: number): WriteBuffer {
-    const buf = sharedBuffer(bytes);
+    const { buf, id } = this.writer.share(bytes);
     return {
       buf,
+      writerId: id,
       view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength),
       len: 0,
       splits: [],
@@ -444,6 +447,7 @@ export class Journal {
 
   private recycle(wb: WriteBuffer): void {
     if (wb.buf.length === WRITE_BUFFER_BYTES && this.free.length < FREE_BUFFERS_MAX) this.free.push(wb);
+    else this.writer.forget(wb.writerId);
   }
 
   // Starts a new segment at the next seq; its header is written in-band, right before its first record.
@@ -516,8 +520,9 @@ export class Journal {
   }
 
   private async writeBatch(batch: readonly WriteBuffer[]): Promise<void> {
-    let dirty = false;
     let dirNeedsSync = false;
+    // One request to the writer thread per segment written: all its ranges, then its fdatasync.
+    let ranges: WriteRange[] = [];
     for (const wb of batch) {
       const splits = wb.splits;
       for (let i = 0; i < splits.length; i++) {
@@ -529,30 +534,34 @@ export class Journal {
           // The previous segment is made durable and closed before the next one gets any byte, so a crash
           // can only ever tear the last segment.
           const prev = this.writeSeg;
-          if (dirty) await this.syncData(prev.fd);
+          if (ranges.length > 0) await this.writeRanges(ranges, prev.fd);
+          ranges = [];
           if (prev.fd >= 0) await closeFd(prev.fd);
           prev.fd = -1;
-          dirty = false;
           seg.fd = await openFd(seg.path, 'wx');
           this.writeSeg = seg;
           dirNeedsSync = true;
         }
         // A segment's first write starts with its header (written in-band by roll).
-        await this.writer.write(wb.buf, split.start, end, seg.fileBytes === 0, seg.fd, seg.fileBytes);
+        ranges.push({
+          buffer: wb.writerId,
+          start: split.start,
+          end,
+          segmentHeader: seg.fileBytes === 0,
+          position: seg.fileBytes,
+        });
         seg.fileBytes += end - split.start;
         this.counters.bytesWritten += end - split.start;
-        dirty = true;
       }
     }
-    if (dirty) await this.syncData(this.writeSeg.fd);
+    if (ranges.length > 0) await this.writeRanges(ranges, this.writeSeg.fd);
     // A new segment's records are durable only once its directory entry is.
     if (dirNeedsSync && this.fsyncEnabled) await fsyncDir(this.dirPath);
   }
 
-  private async syncData(fd: number): Promise<void> {
-    if (!this.fsyncEnabled) return;
-    this.counters.fsyncCount++;
-    await this.writer.sync(fd);
+  private async writeRanges(ranges: readonly WriteRange[], fd: number): Promise<void> {
+    if (this.fsyncEnabled) this.counters.fsyncCount++;
+    await this.writer.write(ranges, fd, this.fsyncEnabled);
   }
 
   private completeFlush(batch: readonly WriteBuffer[]): void {
