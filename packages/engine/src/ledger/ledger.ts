@@ -138,6 +138,51 @@ export class Ledger {
     this.touch(to);
   }
 
+  /**
+   * Settle one fill: the four moves of docs/engine.md (buyer's held quote to the seller's available,
+   * buyer's fee from held and seller's fee from its proceeds to the fees account, seller's held base to
+   * the buyer's available), with their checks done once: one call and four balance touches per fill
+   * instead of four calls and eight. Amounts are non-negative safe integers (the caller computed them
+   * from checked products) and `sellerFee <= notional` (fee rates are at most 10%).
+   */
+  settleFill(
+    buyerSpend: Account,
+    buyerReceive: Account,
+    sellerSpend: Account,
+    sellerReceive: Account,
+    fees: Account,
+    notional: number,
+    base: number,
+    buyerFee: number,
+    sellerFee: number,
+  ): void {
+    if (!(buyerSpend.asset === sellerReceive.asset && fees.asset === sellerReceive.asset))
+      fail(`fill settles quote across assets ${buyerSpend.asset} -> ${sellerReceive.asset}`);
+    if (!(sellerSpend.asset === buyerReceive.asset))
+      fail(`fill settles base across assets ${sellerSpend.asset} -> ${buyerReceive.asset}`);
+    const quoteOut = notional + buyerFee;
+    if (!(buyerSpend.held >= quoteOut)) fail(`held below zero on ${buyerSpend.key}`);
+    if (!(sellerSpend.held >= base)) fail(`held below zero on ${sellerSpend.key}`);
+    if (!(sellerFee <= notional)) fail(`seller fee ${sellerFee} above notional ${notional}`);
+    const proceeds = sellerReceive.available + (notional - sellerFee);
+    const feesTotal = fees.available + (buyerFee + sellerFee);
+    if (!(Number.isSafeInteger(proceeds) && Number.isSafeInteger(feesTotal)))
+      fail(`sum out of safe range settling ${notional} + fees ${buyerFee}/${sellerFee}`);
+    buyerSpend.held -= quoteOut;
+    sellerReceive.available = proceeds;
+    fees.available = feesTotal;
+    sellerSpend.held -= base;
+    // Read after the writes above: the buyer may be the seller (self-trade prevention NONE).
+    const received = buyerReceive.available + base;
+    if (!Number.isSafeInteger(received)) fail(`sum out of safe range: ${buyerReceive.available} + ${base}`);
+    buyerReceive.available = received;
+    const ctx = this.ctx;
+    ctx.touchAccount(buyerSpend);
+    ctx.touchAccount(sellerReceive);
+    ctx.touchAccount(sellerSpend);
+    ctx.touchAccount(buyerReceive);
+  }
+
   /** Reserve: available -> held within one account. Caller checked the balance. */
   reserve(account: Account, amount: number): void {
     if (!(account.available >= amount)) fail(`reserve beyond available on ${account.key}`);

@@ -504,7 +504,7 @@ export class Matcher {
     return false;
   }
 
-  /** Settle one fill: four balanced moves through the ledger, then the order and book bookkeeping. */
+  /** Settle one fill: the ledger's four balanced moves, then the order and book bookkeeping. */
   private fill(m: Market, taker: Order, maker: Order, lots: number): void {
     const price = maker.price;
     const notional = m.notional(price, lots);
@@ -514,11 +514,17 @@ export class Matcher {
     const seller = takerBuys ? maker : taker;
     const buyerFee = feeOf(notional, takerBuys ? taker.takerPpm : maker.makerPpm);
     const sellerFee = feeOf(notional, takerBuys ? maker.makerPpm : taker.takerPpm);
-    const ledger = this.ledger;
-    ledger.moveHeld(buyer.spend, seller.receive, notional);
-    if (buyerFee > 0) ledger.moveHeld(buyer.spend, m.fees, buyerFee);
-    if (sellerFee > 0) ledger.move(seller.receive, m.fees, sellerFee);
-    ledger.moveHeld(seller.spend, buyer.receive, base);
+    this.ledger.settleFill(
+      buyer.spend,
+      buyer.receive,
+      seller.spend,
+      seller.receive,
+      m.fees,
+      notional,
+      base,
+      buyerFee,
+      sellerFee,
+    );
     buyer.hold -= notional + buyerFee;
     seller.hold -= base;
     if (!(buyer.hold >= 0 && seller.hold >= 0)) fail(`fill beyond hold on orders ${buyer.id}/${seller.id}`);
