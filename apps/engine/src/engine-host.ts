@@ -55,13 +55,14 @@ type Ack = (result: CommandResult) => void;
 const PENDING_MIN = 4096;
 
 export class EngineHost {
-  // Commands executed and journaled but not yet durable, in seq order, one slot each in parallel arrays
-  // (no object per command): slot i holds command seq pendingSeq0 + (i - pendingHead). The events of
-  // those whose result someone will receive (an ack callback or result listeners) wait in the engine's
-  // event buffer, as records, until they are acknowledged.
+  // Commands executed and journaled but not yet durable whose result someone will receive (an ack
+  // callback, or result listeners registered when it was submitted), in seq order, one slot each in
+  // parallel arrays (no object per command). Their events wait in the engine's event buffer, as records,
+  // until they are acknowledged. Commands nobody will hear about need nothing kept: each group commit is
+  // reported to `onDurable` listeners by seq alone.
   private pendingHead = 0;
   private pendingTail = 0;
-  private pendingSeq0 = 0;
+  private pendingSeq = new Float64Array(PENDING_MIN);
   private pendingEventsFrom = new Float64Array(PENDING_MIN);
   private pendingEventsTo = new Float64Array(PENDING_MIN);
   private pendingRefsFrom = new Float64Array(PENDING_MIN);
@@ -73,11 +74,10 @@ export class EngineHost {
   private pendingCommand: (Command | null)[] = new Array<Command | null>(PENDING_MIN).fill(null);
   private acknowledging = false;
   /**
-   * Pending commands whose events must stay in the buffer until their acknowledgement builds a result.
-   * While there are none, the buffer is cleared before each command: keeping a group commit's worth of
-   * records nobody will read streamed megabytes through the cache (~20% of a journaled command's time).
+   * While no pending command needs its events (the queue above is empty), the buffer is cleared before
+   * each command: keeping a group commit's worth of records nobody will read streamed megabytes through
+   * the cache (~20% of a journaled command's time).
    */
-  private retaining = 0;
   private readonly listeners: ResultListener[] = [];
   private snapshotting = false;
   private lastSnapshotSeq: number;
@@ -235,7 +235,7 @@ export class EngineHost {
 
   private apply(command: Command, ack: Ack | null): Outcome {
     const journal = this.journal;
-    if (this.retaining === 0) this.engine.events.clear();
+    if (this.pendingHead === this.pendingTail) this.engine.events.clear();
     const binary = binaryCommandBytes(command);
     let executed = command;
     let outcome: Outcome;
@@ -256,7 +256,8 @@ export class EngineHost {
     }
     if (!(seq === outcome.commandSeq))
       assert(false, `journal seq ${seq} != command seq ${outcome.commandSeq}`);
-    this.enqueue(outcome, ack, this.listeners.length > 0 ? executed : null);
+    const listened = this.listeners.length > 0 ? executed : null;
+    if (ack !== null || listened !== null) this.enqueue(outcome, ack, listened);
     if (this.snapshotEvery > 0 && seq - this.lastSnapshotSeq >= this.snapshotEvery) this.snapshot();
     return outcome;
   }
@@ -265,30 +266,29 @@ export class EngineHost {
     if (this.pendingHead === this.pendingTail) {
       this.pendingHead = 0;
       this.pendingTail = 0;
-      this.pendingSeq0 = outcome.commandSeq;
     }
     let i = this.pendingTail;
-    if (i === this.pendingEventsFrom.length) i = this.makeRoom();
+    if (i === this.pendingSeq.length) i = this.makeRoom();
+    this.pendingSeq[i] = outcome.commandSeq;
     this.pendingEventsFrom[i] = outcome.eventsFrom;
     this.pendingEventsTo[i] = outcome.eventsTo;
     this.pendingRefsFrom[i] = outcome.refsFrom;
     this.pendingOrderId[i] = outcome.orderId;
-    const keep = ack !== null || command !== null;
-    this.pendingResult[i] = keep ? outcome.result : null;
+    this.pendingResult[i] = outcome.result;
     this.pendingAck[i] = ack;
     this.pendingCommand[i] = command;
     this.pendingTail = i + 1;
-    if (keep) this.retaining++;
   }
 
   /** Room for one more pending command: slide the live slots to the front, or grow. Returns the free slot. */
   private makeRoom(): number {
     const head = this.pendingHead;
     const live = this.pendingTail - head;
-    const capacity = this.pendingEventsFrom.length;
+    const capacity = this.pendingSeq.length;
     // While acknowledging, slots must keep their indexes: grow only.
     if (head * 2 >= capacity && !this.acknowledging) {
       for (const a of [
+        this.pendingSeq,
         this.pendingEventsFrom,
         this.pendingEventsTo,
         this.pendingRefsFrom,
@@ -310,6 +310,7 @@ export class EngineHost {
       return b;
     };
     const growRefs = <T>(a: (T | null)[]) => a.concat(new Array<T | null>(capacity).fill(null));
+    this.pendingSeq = grow(this.pendingSeq);
     this.pendingEventsFrom = grow(this.pendingEventsFrom);
     this.pendingEventsTo = grow(this.pendingEventsTo);
     this.pendingRefsFrom = grow(this.pendingRefsFrom);
@@ -360,38 +361,32 @@ export class EngineHost {
     try {
       // An ack may submit more commands: they land after the tail and wait for a later commit.
       let i = this.pendingHead;
-      while (i < this.pendingTail && this.pendingSeq0 + (i - this.pendingHead) <= durableSeq) {
+      while (i < this.pendingTail && this.pendingSeq[i]! <= durableSeq) {
         const ack = this.pendingAck[i]!;
-        // The command is there only when listeners were registered at its submission (see enqueue).
+        // The command is there only when listeners were registered at its submission (see apply).
         const command = this.pendingCommand[i]!;
-        if (ack !== null || command !== null) {
-          const seq = this.pendingSeq0 + (i - this.pendingHead);
-          const result =
-            this.pendingResult[i] ??
-            acceptedResult(
-              seq,
-              this.pendingOrderId[i]!,
-              events.materialize(this.pendingEventsFrom[i]!, this.pendingEventsTo[i]!),
-            );
-          // Counted down before the callbacks run: a command they submit may then clear the buffer
-          // only when no pending command still needs it.
-          this.retaining--;
-          ack?.(result);
-          if (command !== null) for (const listener of listeners) listener(result, command);
-        }
+        const result =
+          this.pendingResult[i] ??
+          acceptedResult(
+            this.pendingSeq[i]!,
+            this.pendingOrderId[i]!,
+            events.materialize(this.pendingEventsFrom[i]!, this.pendingEventsTo[i]!),
+          );
         this.pendingResult[i] = null;
         this.pendingAck[i] = null;
         this.pendingCommand[i] = null;
-        i++;
+        // Moved on before the callbacks run: a command they submit clears the event buffer only when
+        // no pending command still needs it.
+        this.pendingHead = ++i;
+        ack?.(result);
+        if (command !== null) for (const listener of listeners) listener(result, command);
       }
-      this.pendingSeq0 += i - this.pendingHead;
-      this.pendingHead = i;
     } finally {
       this.acknowledging = false;
     }
-    // The events of acknowledged commands are no longer needed. Pending commands whose events were
-    // not kept may point before the buffer's start: clamp.
-    if (this.retaining === 0) events.clear();
+    // The events of acknowledged commands are no longer needed. A command submitted by an ack callback
+    // while the queue was momentarily empty cleared the buffer: clamp to what it still holds.
+    if (this.pendingHead === this.pendingTail) events.clear();
     else
       events.discardBefore(
         Math.max(this.pendingEventsFrom[this.pendingHead]!, events.start),
