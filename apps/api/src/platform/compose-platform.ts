@@ -13,6 +13,7 @@ import { createNotificationsModule, type NotificationsModuleService } from '@tra
 import { createProjectionWaiter, projectionMigrationsDir } from '@tradeloom/projection';
 import { createRateLimiter } from '@tradeloom/rate-limit';
 import { createSpotModule, type SpotService } from '@tradeloom/spot';
+import { createSupportModule, type SupportService } from '@tradeloom/support';
 import { createWalletModule, type WalletService } from '@tradeloom/wallet';
 import { type DeferredEngine, deferredEngine } from './deferred-engine.js';
 import { createOperationsModule } from './operations-module.js';
@@ -48,6 +49,7 @@ export interface Platform {
   wallet: WalletService;
   kyc: KycService;
   notifications: NotificationsModuleService;
+  support: SupportService;
   spot: SpotService;
   /** Live market data and the Binance WebSocket streams (market-stream: start its feed when serving). */
   marketStream: MarketStreamService;
@@ -156,6 +158,47 @@ export function composePlatform(deps: PlatformDeps): Platform {
     settings: { ...config.wallet, publicUrl: config.publicUrl },
     kycLevelOf: (userId) => kyc.service.levelOf(userId),
   });
+  const support = createSupportModule({
+    database,
+    audit: access.service.audit,
+    mail: mail.service,
+    masterKey,
+    publicUrl: config.publicUrl,
+    dataDir: config.dataDir,
+    clock,
+    permissionsOf: (userId) => access.service.resolvePermissions(userId),
+    // Agents mail replies themselves: the notice is in the app only.
+    notify: async (userId, notice, within) => {
+      await notifications.service.notify(userId, notice, {
+        ...(within === undefined ? {} : { within }),
+        email: false,
+      });
+    },
+    userContext: {
+      kycLevelOf: (userId) => kyc.service.levelOf(userId),
+      recentDeposits: async (userId) =>
+        (await wallet.service.deposits.list({ userId, limit: 5 })).deposits.map((d) => ({
+          id: d.id,
+          asset: d.asset,
+          amount: d.amount,
+          status: d.status,
+          createdAt: d.createdAt,
+        })),
+      recentWithdrawals: async (userId) =>
+        Promise.all(
+          (await wallet.service.withdrawals.list({ userId, limit: 5 })).map(async (w) => {
+            const view = await wallet.service.withdrawals.view(w);
+            return {
+              id: view.id,
+              asset: view.asset,
+              amount: view.amount,
+              status: view.status,
+              createdAt: view.createdAt,
+            };
+          }),
+        ),
+    },
+  });
   const spot = createSpotModule({
     database,
     engine,
@@ -213,6 +256,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     wallet.module,
     kyc.module,
     notifications.module,
+    support.module,
     spot.module,
     binance.module,
     marketStream.module,
@@ -226,6 +270,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     wallet.module,
     kyc.module,
     notifications.module,
+    support.module,
     spot.module,
     binance.module,
   ];
@@ -245,6 +290,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     wallet: wallet.service,
     kyc: kyc.service,
     notifications: notifications.service,
+    support: support.service,
     spot: spot.service,
     marketStream: marketStream.service,
     engine,
