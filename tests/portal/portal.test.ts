@@ -211,6 +211,16 @@ describe('user portal', () => {
     await page.getByTestId('available').filter({ hasText: 'USDT' }).waitFor();
     await page.getByTestId('candle-chart').locator('canvas').first().waitFor();
 
+    // Grouped by 100: bids round down (49,850 + 49,800 → 49,800), asks up (50,050 + 50,100 → 50,100).
+    await page.getByLabel('Group').selectOption('100');
+    await bids.getByRole('row', { name: /^49,800 1\.4000/ }).waitFor();
+    await page
+      .getByTestId('book-asks')
+      .getByRole('row', { name: /^50,100 0\.4500/ })
+      .waitFor();
+    await page.getByLabel('Group').selectOption('0.01');
+    await bids.getByRole('row', { name: /^49,850\.00 0\.4000/ }).waitFor();
+
     // A share of the balance, on the lot grid: half of the 1.05 BTC the trader holds.
     await page.getByRole('button', { name: 'Sell', exact: true }).click();
     await page.getByTestId('available').filter({ hasText: '1.05000000 BTC' }).waitFor();
@@ -400,6 +410,15 @@ describe('user portal', () => {
         'document.documentElement.scrollWidth - window.innerWidth',
       );
       expect(overflow).toBeLessThanOrEqual(0);
+      // A first load (fresh context, nothing cached): the JavaScript it transferred, compressed.
+      const scriptBytes = await small.evaluate<number>(
+        "performance.getEntriesByType('resource').filter((entry) => entry.name.includes('.js')).reduce((sum, entry) => sum + entry.transferSize, 0)",
+      );
+      console.info(
+        `exchange screen, first load: ${Math.round(scriptBytes / 1024)} KiB of JavaScript transferred`,
+      );
+      expect(scriptBytes).toBeGreaterThan(0);
+      expect(scriptBytes).toBeLessThan(300 * 1024);
       await screenshot(small, 'exchange-phone');
     } finally {
       await phone.close();

@@ -2,6 +2,7 @@
 import { Alert } from '@tradeloom/ui';
 import { useTranslations } from 'next-intl';
 import { useCallback, useState } from 'react';
+import { groupingSteps } from '../../lib/book-grouping';
 import { tradedPrice } from '../../lib/format';
 import { useBook, useMarkets, useTickers, useTrades } from '../../lib/market-data';
 import { useSession } from '../../lib/session';
@@ -10,7 +11,7 @@ import { usePolled } from '../../lib/use-polled';
 import { PolledStatus } from '../polled-status';
 import { CandleChart } from './candle-chart';
 import { MarketHeader } from './market-header';
-import { OrderBook } from './order-book';
+import { BOOK_ROWS, OrderBook } from './order-book';
 import { OrderForm } from './order-form';
 import { OrdersPanel } from './orders-panel';
 import { RecentTrades } from './recent-trades';
@@ -34,7 +35,9 @@ function Trading({ market }: { market: NonNullable<ReturnType<typeof useMarkets>
   const { session, request } = useSession();
   const signedIn = session.status === 'signed_in';
   const tickers = useTickers(1_000);
-  const book = useBook(market.symbol);
+  const [step, setStep] = useState(() => groupingSteps(market.tickSize)[0] ?? market.tickSize);
+  // Grouped levels need more of the book than the rows they fill.
+  const book = useBook(market.symbol, step === groupingSteps(market.tickSize)[0] ? BOOK_ROWS : 500);
   const trades = useTrades(market.symbol);
   const orders = usePolled(
     signedIn ? `open-orders:${market.symbol}:${session.user.id}` : null,
@@ -82,6 +85,8 @@ function Trading({ market }: { market: NonNullable<ReturnType<typeof useMarkets>
             market={market}
             book={book}
             lastPrice={ticker?.lastPrice}
+            step={step}
+            onStep={setStep}
             onPickPrice={(price) => setPickedPrice({ price })}
           />
         </div>

@@ -1,7 +1,8 @@
 'use client';
 import { Panel } from '@tradeloom/ui';
 import { useLocale, useTranslations } from 'next-intl';
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
+import { groupingSteps, groupLevels } from '../../lib/book-grouping';
 import { addDec, type Dec, decToText, parseDec, ratioForDisplay } from '../../lib/decimal';
 import { formatDecimal } from '../../lib/format';
 import type { Book, BookLevel, Market } from '../../lib/types';
@@ -23,22 +24,31 @@ function withSums(levels: BookLevel[]): Row[] {
   });
 }
 
+/** Levels shown per side. */
+export const BOOK_ROWS = 16;
+
 export function OrderBook({
   market,
   book,
   lastPrice,
+  step,
+  onStep,
   onPickPrice,
 }: {
   market: Market;
   book: Polled<Book>;
   lastPrice: string | undefined;
+  /** The price step levels are grouped by (the tick: none). */
+  step: string;
+  onStep(step: string): void;
   onPickPrice(price: string): void;
 }) {
+  const groupId = useId();
   const t = useTranslations('book');
   const locale = useLocale();
   const { asks, bids, deepest } = useMemo(() => {
-    const askRows = withSums(book.data?.asks ?? []);
-    const bidRows = withSums(book.data?.bids ?? []);
+    const askRows = withSums(groupLevels(book.data?.asks ?? [], step, 'ask', BOOK_ROWS));
+    const bidRows = withSums(groupLevels(book.data?.bids ?? [], step, 'bid', BOOK_ROWS));
     const last = (rows: Row[]) => rows[rows.length - 1]?.cumulative ?? { units: 0n, scale: 0 };
     const a = last(askRows);
     const b = last(bidRows);
@@ -46,7 +56,7 @@ export function OrderBook({
     const deepestDec =
       a.units * 10n ** BigInt(scale - a.scale) > b.units * 10n ** BigInt(scale - b.scale) ? a : b;
     return { asks: askRows.reverse(), bids: bidRows, deepest: deepestDec };
-  }, [book.data]);
+  }, [book.data, step]);
 
   // Rows are grids (a table row cannot hold the depth bar otherwise); the bar sits in the first cell,
   // positioned against the row.
@@ -80,7 +90,27 @@ export function OrderBook({
 
   const empty = book.data !== undefined && asks.length === 0 && bids.length === 0;
   return (
-    <Panel title={t('title')} data-testid="order-book">
+    <Panel
+      title={t('title')}
+      data-testid="order-book"
+      actions={
+        <span className="flex items-center gap-1 text-xs text-muted">
+          <label htmlFor={groupId}>{t('group')}</label>
+          <select
+            id={groupId}
+            value={step}
+            onChange={(event) => onStep(event.target.value)}
+            className="num rounded border border-line bg-surface-2 px-1 py-0.5 text-xs text-fg"
+          >
+            {groupingSteps(market.tickSize).map((option) => (
+              <option key={option} value={option}>
+                {option}
+              </option>
+            ))}
+          </select>
+        </span>
+      }
+    >
       <table className="block text-xs">
         <thead className="block text-muted">
           <tr className={cols}>
