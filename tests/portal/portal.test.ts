@@ -277,6 +277,16 @@ describe('user portal', () => {
     const history = page.getByTestId('order-history');
     await expect.poll(() => history.getByRole('row', { name: /CANCELED/ }).count()).toBe(3);
     await page.getByRole('tab', { name: 'Order history' }).press('ArrowLeft');
+
+    // A market buy for a total in USDT: checked (decimals, min notional), then filled from the asks.
+    await page.getByRole('button', { name: 'Market', exact: true }).click();
+    await page.getByRole('button', { name: 'Total (USDT)' }).click();
+    await page.getByRole('textbox', { name: 'Total' }).fill('1.0000001');
+    await page.getByRole('button', { name: 'Buy BTC' }).click();
+    await page.getByText('At most 6 decimals.').waitFor();
+    await page.getByRole('textbox', { name: 'Total' }).fill('500');
+    await page.getByRole('button', { name: 'Buy BTC' }).click();
+    await page.getByText(/Order \d+ placed: FILLED\./).waitFor();
     expect(await page.getByRole('tab', { name: /Open orders/ }).getAttribute('aria-selected')).toBe('true');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amountForShare } from './order-sizing';
+import { amountForShare, totalForShare } from './order-sizing';
 import type { Market } from './types';
 
 const market = {
@@ -27,5 +27,14 @@ describe('amountForShare', () => {
     expect(amountForShare(market, 'BUY', '1000', 50, '')).toBeNull();
     expect(amountForShare(market, 'BUY', '1000', 50, 'abc')).toBeNull();
     expect(amountForShare(market, 'SELL', '0.00001', 100, null)).toBeNull();
+  });
+});
+
+describe('totalForShare', () => {
+  it('spends a share of the quote balance less the taker fee, cut to the quote decimals', () => {
+    const quoted = { ...market, quotePrecision: 6 } as Market;
+    expect(totalForShare(quoted, '1002.000000', 100)).toBe('1000.000000');
+    expect(totalForShare(quoted, '1002.000000', 50)).toBe('500.000000');
+    expect(totalForShare(quoted, '0.000001', 100)).toBeNull();
   });
 });

@@ -43,3 +43,18 @@ export function amountForShare(
   if (lots <= 0n) return null;
   return decToText(mulDec({ units: lots, scale: 0 }, lot));
 }
+
+/**
+ * A market buy's quote total for `percent` of the available quote balance, leaving room for the
+ * taker fee, cut to the quote asset's decimals. Null when it comes to nothing.
+ */
+export function totalForShare(market: Market, available: string, percent: number): string | null {
+  const balance = parseDec(available);
+  const fee = parseDec(market.takerFee);
+  if (balance === null || fee === null) return null;
+  const unit: Dec = { units: 1n, scale: market.quotePrecision };
+  const share = mulDec(balance, { units: BigInt(percent), scale: 0 });
+  const units = floorDivDec(share, mulDec(mulDec(HUNDRED, addDec(ONE, fee)), unit));
+  if (units <= 0n) return null;
+  return decToText({ units, scale: market.quotePrecision });
+}

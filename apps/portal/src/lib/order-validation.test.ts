@@ -6,6 +6,7 @@ const market: Market = {
   symbol: 'BTCUSDT',
   base: 'BTC',
   quote: 'USDT',
+  quotePrecision: 6,
   tickSize: '0.01',
   lotSize: '0.0001',
   minPrice: '0.01',
@@ -56,5 +57,21 @@ describe('checkOrder', () => {
       price: '50000',
       quantity: '0.0001',
     });
+  });
+
+  it('checks a market order by its quote total: decimals of the quote asset, the min notional', () => {
+    const byQuote = (total: string) =>
+      checkOrder(market, { type: 'MARKET', price: '', quantity: '', by: 'quote', total });
+    expect(byQuote('100,5')).toEqual({ normalized: { quoteOrderQty: '100.5' } });
+    expect(byQuote('')).toEqual({ total: { key: 'required' } });
+    expect(byQuote('1.0000001')).toEqual({ total: { key: 'precision', values: { decimals: '6' } } });
+    expect(byQuote('10.0000000')).toEqual({ normalized: { quoteOrderQty: '10.000000' } });
+    expect(
+      checkOrder(
+        { ...market, quotePrecision: 0 },
+        { type: 'MARKET', price: '', quantity: '', by: 'quote', total: '10.00' },
+      ),
+    ).toEqual({ normalized: { quoteOrderQty: '10' } });
+    expect(byQuote('4.99')).toEqual({ order: { key: 'minNotional', values: { min: '5', quote: 'USDT' } } });
   });
 });

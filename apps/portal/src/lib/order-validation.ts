@@ -17,6 +17,9 @@ export interface OrderDraft {
   type: OrderType;
   price: string;
   quantity: string;
+  /** Market orders: by an amount of the base asset (default) or a total of the quote asset. */
+  by?: 'base' | 'quote';
+  total?: string;
 }
 
 /** A problem with a field: a message key of `orderForm.errors` and its values. */
@@ -31,17 +34,19 @@ export interface FieldProblem {
     | 'maxPrice'
     | 'minQty'
     | 'maxQty'
-    | 'minNotional';
+    | 'minNotional'
+    | 'precision';
   values?: Record<string, string>;
 }
 
 export interface OrderCheck {
   price?: FieldProblem;
   quantity?: FieldProblem;
+  total?: FieldProblem;
   /** Problems of the whole order (min notional). */
   order?: FieldProblem;
   /** The normalised decimals to send when there is no problem. */
-  normalized?: { price?: string; quantity: string };
+  normalized?: { price?: string; quantity?: string; quoteOrderQty?: string };
 }
 
 function decOf(text: string): Dec {
@@ -74,6 +79,7 @@ function checkNumber(
 
 /** Checks a draft against the market's tick, lot, price and quantity range and minimum notional. */
 export function checkOrder(market: Market, draft: OrderDraft): OrderCheck {
+  if (draft.type === 'MARKET' && draft.by === 'quote') return checkQuoteTotal(market, draft.total ?? '');
   const result: OrderCheck = {};
   const quantity = checkNumber(draft.quantity, market.lotSize, market.minQty, market.maxQty, {
     step: 'lot',
@@ -102,4 +108,26 @@ export function checkOrder(market: Market, draft: OrderDraft): OrderCheck {
   }
   result.normalized = { quantity: quantity.value };
   return result;
+}
+
+/** A market order for a total of the quote asset: at most its decimals, at least the min notional. */
+function checkQuoteTotal(market: Market, raw: string): OrderCheck {
+  if (raw.trim() === '') return { total: { key: 'required' } };
+  const value = normalizeDecimalInput(raw);
+  const parsed = value === null ? null : parseDec(value);
+  if (value === null || parsed === null) return { total: { key: 'format' } };
+  if (isZeroDec(parsed)) return { total: { key: 'positive' } };
+  if (
+    parsed.scale > market.quotePrecision &&
+    /[1-9]/.test(value.slice(value.length - (parsed.scale - market.quotePrecision)))
+  ) {
+    return { total: { key: 'precision', values: { decimals: String(market.quotePrecision) } } };
+  }
+  if (compareDec(parsed, decOf(market.minNotional)) < 0) {
+    return { order: { key: 'minNotional', values: { min: market.minNotional, quote: market.quote } } };
+  }
+  // Zeros past the quote asset's decimals are dropped: the API takes at most that many.
+  const cut = parsed.scale > market.quotePrecision ? parsed.scale - market.quotePrecision : 0;
+  const trimmed = cut === 0 ? value : value.slice(0, -cut).replace(/\.$/, '');
+  return { normalized: { quoteOrderQty: trimmed } };
 }

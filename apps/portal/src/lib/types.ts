@@ -14,6 +14,8 @@ export interface Market {
   symbol: string;
   base: string;
   quote: string;
+  /** Decimals of the quote asset (a market order's quote amount has at most these). */
+  quotePrecision: number;
   tickSize: string;
   lotSize: string;
   minPrice: string;

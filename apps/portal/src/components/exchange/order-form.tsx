@@ -6,7 +6,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { decToText, mulDec, normalizeDecimalInput, parseDec, rateToPercent } from '../../lib/decimal';
 import { useErrorMessage } from '../../lib/error-message';
 import { formatDecimal, stepDecimals } from '../../lib/format';
-import { amountForShare } from '../../lib/order-sizing';
+import { amountForShare, totalForShare } from '../../lib/order-sizing';
 import { checkOrder, type FieldProblem, type OrderCheck, type OrderType } from '../../lib/order-validation';
 import { useSession } from '../../lib/session';
 import type { Balances, Market, Order } from '../../lib/types';
@@ -65,6 +65,8 @@ export function OrderForm({
   const [type, setType] = useState<OrderType>('LIMIT');
   const [price, setPrice] = useState('');
   const [quantity, setQuantity] = useState('');
+  const [by, setBy] = useState<'base' | 'quote'>('base');
+  const [totalInput, setTotalInput] = useState('');
   const [check, setCheck] = useState<OrderCheck | null>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
@@ -82,7 +84,9 @@ export function OrderForm({
     found === undefined ? null : t(`errors.${found.key}`, found.values ?? {});
 
   // Once the user tried to submit, problems follow their typing.
-  const liveCheck = check === null ? null : checkOrder(market, { type, price, quantity });
+  const byQuote = type === 'MARKET' && by === 'quote';
+  const draft = { type, price, quantity, by, total: totalInput };
+  const liveCheck = check === null ? null : checkOrder(market, draft);
 
   const asset = side === 'BUY' ? market.quote : market.base;
   const available =
@@ -101,12 +105,12 @@ export function OrderForm({
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const result = checkOrder(market, { type, price, quantity });
+    const result = checkOrder(market, draft);
     setCheck(result);
     setOutcome(null);
     if (result.normalized === undefined) {
       if (result.price) priceRef.current?.focus();
-      else if (result.quantity) quantityRef.current?.focus();
+      else if (result.quantity || result.total) quantityRef.current?.focus();
       return;
     }
     setBusy(true);
@@ -117,7 +121,9 @@ export function OrderForm({
           symbol: market.symbol,
           side,
           type,
-          quantity: result.normalized.quantity,
+          ...(result.normalized.quoteOrderQty === undefined
+            ? { quantity: result.normalized.quantity }
+            : { quoteOrderQty: result.normalized.quoteOrderQty }),
           ...(type === 'LIMIT' ? { price: result.normalized.price, timeInForce: 'GTC' } : {}),
         },
       });
@@ -126,6 +132,7 @@ export function OrderForm({
         text: t('placed', { orderId: answer.order.orderId, status: answer.order.status }),
       });
       setQuantity('');
+      setTotalInput('');
       setCheck(null);
       onPlaced();
     } catch (error) {
@@ -175,36 +182,68 @@ export function OrderForm({
             error={problem(liveCheck?.price)}
           />
         ) : (
-          <p className="text-xs text-muted">{t('marketPrice')}</p>
+          <>
+            <p className="text-xs text-muted">{t('marketPrice')}</p>
+            <Segmented<'base' | 'quote'>
+              label={t('marketBy')}
+              value={by}
+              onChange={setBy}
+              options={[
+                {
+                  value: 'base',
+                  label: t('byAmount', { asset: market.base }),
+                  activeClass: 'bg-surface text-fg',
+                },
+                {
+                  value: 'quote',
+                  label: t('byTotal', { asset: market.quote }),
+                  activeClass: 'bg-surface text-fg',
+                },
+              ]}
+            />
+          </>
         )}
-        <TextField
-          ref={quantityRef}
-          label={t('quantity')}
-          name="quantity"
-          inputMode="decimal"
-          autoComplete="off"
-          value={quantity}
-          onChange={(event) => setQuantity(event.target.value)}
-          suffix={market.base}
-          error={problem(liveCheck?.quantity)}
-        />
+        {byQuote ? (
+          <TextField
+            ref={quantityRef}
+            label={t('totalField')}
+            name="total"
+            inputMode="decimal"
+            autoComplete="off"
+            value={totalInput}
+            onChange={(event) => setTotalInput(event.target.value)}
+            suffix={market.quote}
+            error={problem(liveCheck?.total)}
+          />
+        ) : (
+          <TextField
+            ref={quantityRef}
+            label={t('quantity')}
+            name="quantity"
+            inputMode="decimal"
+            autoComplete="off"
+            value={quantity}
+            onChange={(event) => setQuantity(event.target.value)}
+            suffix={market.base}
+            error={problem(liveCheck?.quantity)}
+          />
+        )}
         {signedIn ? (
           <div className="grid grid-cols-4 gap-1">
             {[25, 50, 75, 100].map((percent) => {
-              const amount = amountForShare(
-                market,
-                side,
-                available,
-                percent,
-                type === 'LIMIT' ? price : null,
-              );
+              // A market buy by total spends quote; everything else sizes the base amount.
+              const amount = byQuote
+                ? side === 'BUY'
+                  ? totalForShare(market, available, percent)
+                  : null
+                : amountForShare(market, side, available, percent, type === 'LIMIT' ? price : null);
               return (
                 <button
                   key={percent}
                   type="button"
                   disabled={amount === null}
                   aria-label={t('share', { percent })}
-                  onClick={() => amount !== null && setQuantity(amount)}
+                  onClick={() => amount !== null && (byQuote ? setTotalInput(amount) : setQuantity(amount))}
                   className="rounded border border-line py-1 text-xs text-muted hover:text-fg disabled:opacity-50"
                 >
                   {percent} %
