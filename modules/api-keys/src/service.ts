@@ -30,6 +30,12 @@ export const lastUsedWriteIntervalMs = 60_000;
 export interface SignedRequest extends SignedRequestText {
   apiKey: string;
   ip: string;
+  /**
+   * What the request asks for ('GET /api/v3/account'): the replay guard remembers signatures per
+   * target, since a Binance signature covers the parameters only and a client may send the same
+   * parameters to two endpoints in the same millisecond.
+   */
+  target?: string;
 }
 
 /** A signed payload whose parameters were already read (the WebSocket API signs its own way). */
@@ -40,6 +46,8 @@ export interface SignedPayload {
   signature: string;
   timestampMs: number;
   recvWindowMs: number;
+  /** As SignedRequest.target ('ws-api order.place'). */
+  target?: string;
 }
 
 interface UsableKey {
@@ -219,6 +227,7 @@ export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
     signed: SignedParams,
     ip: string,
     nowMs: number,
+    target: string,
   ): Promise<ApiKeyAuthentication> {
     // Binance's rule: timestamp < serverTime + 1000 and serverTime - timestamp <= recvWindow.
     if (
@@ -242,7 +251,7 @@ export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
     }
     // The longest a signature stays acceptable: from 1 s before its timestamp to recvWindow after.
     const lifetimeMs = Math.ceil(signed.recvWindowMs) + timestampAheadMaxMs;
-    if (!(await deps.replayGuard.firstUse(`${key.id}:${canonicalSignature}`, lifetimeMs))) {
+    if (!(await deps.replayGuard.firstUse(`${key.id}:${target}:${canonicalSignature}`, lifetimeMs))) {
       throw new DomainError(
         'API_KEY_REPLAYED',
         'This signed request was already received: sign each request anew',
@@ -315,12 +324,18 @@ export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
       const nowMs = clock.nowMs();
       // The key first: a request without a working key learns nothing about its parameters.
       const usable = await usableKey(request.apiKey, nowMs);
-      return authenticate(usable, readSignedParams(request), request.ip, nowMs);
+      return authenticate(usable, readSignedParams(request), request.ip, nowMs, request.target ?? '');
     },
 
     async authenticateSignedPayload(request) {
       const nowMs = clock.nowMs();
-      return authenticate(await usableKey(request.apiKey, nowMs), request, request.ip, nowMs);
+      return authenticate(
+        await usableKey(request.apiKey, nowMs),
+        request,
+        request.ip,
+        nowMs,
+        request.target ?? '',
+      );
     },
   };
 }

@@ -31,6 +31,7 @@ export function createSignedRequestAuthenticator(service: ApiKeysService): Authe
     const found = await service.authenticateSignedRequest({
       apiKey: header,
       ip: request.ip,
+      target: `${request.method} ${queryAt === -1 ? request.url : request.url.slice(0, queryAt)}`,
       queryString,
       body: body ?? '',
       bodyIsForm: !bodyless && /^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType),
