@@ -137,6 +137,19 @@ describe('user portal', () => {
     await tp?.stop();
   });
 
+  it('shows a markets overview with sparklines on the home page', async () => {
+    await page.goto(`${portal.url}/`);
+    await page.getByRole('heading', { name: 'Trade crypto on your own exchange' }).waitFor();
+    const card = page.getByRole('listitem').filter({ hasText: 'BTC/USDT' });
+    await card.getByText('50,000.00').waitFor();
+    await card
+      .getByRole('img', { name: 'BTC/USDT, last 24 hours' })
+      .locator('polyline')
+      .waitFor({ state: 'attached' });
+    await expectAccessible('home');
+    await screenshot(page, 'home');
+  });
+
   it('lists the markets with their 24 h figures, and searches them', async () => {
     await page.goto(`${portal.url}/markets`);
     const row = page.getByRole('row', { name: /BTC\/USDT/ });
