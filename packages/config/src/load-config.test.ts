@@ -33,7 +33,7 @@ const walletDefaults = {
 
 const defaults = {
   wallet: walletDefaults,
-  publicUrl: 'http://localhost:8080',
+  publicUrl: 'http://localhost:3000',
   portalPort: 3000,
   adminPort: 3001,
   masterKey: null,

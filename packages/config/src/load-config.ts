@@ -359,7 +359,9 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     logLevel: values.LOG_LEVEL,
     corsOrigins: values.CORS_ORIGINS,
     oidcProviders: values.OIDC_PROVIDERS,
-    publicUrl: values.PUBLIC_URL ?? `http://localhost:${values.PORT === 0 ? 8080 : values.PORT}`,
+    // Users reach the platform through the portal (it forwards /api/* to the API): mailed links,
+    // passkeys and the WebSocket origin check are the portal's.
+    publicUrl: values.PUBLIC_URL ?? `http://localhost:${values.PORTAL_PORT === 0 ? 3000 : values.PORTAL_PORT}`,
     portalPort: values.PORTAL_PORT,
     adminPort: values.ADMIN_PORT,
     masterKey: values.MASTER_KEY ?? null,
