@@ -361,7 +361,8 @@ export function loadConfig(env: Environment = process.env, options: LoadConfigOp
     oidcProviders: values.OIDC_PROVIDERS,
     // Users reach the platform through the portal (it forwards /api/* to the API): mailed links,
     // passkeys and the WebSocket origin check are the portal's.
-    publicUrl: values.PUBLIC_URL ?? `http://localhost:${values.PORTAL_PORT === 0 ? 3000 : values.PORTAL_PORT}`,
+    publicUrl:
+      values.PUBLIC_URL ?? `http://localhost:${values.PORTAL_PORT === 0 ? 3000 : values.PORTAL_PORT}`,
     portalPort: values.PORTAL_PORT,
     adminPort: values.ADMIN_PORT,
     masterKey: values.MASTER_KEY ?? null,
