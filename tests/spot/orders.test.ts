@@ -180,6 +180,25 @@ describe.each(bothModes)('spot orders on %s', (mode) => {
       });
       expect(placed.status).toBe(201);
     }
+    // Placed and cancelled at once: the answer is the placed order, now CANCELED.
+    const quick = await alice.browser.json<{ order: Order }>('POST', '/api/v1/spot/orders', {
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'LIMIT',
+      price: '62000.00',
+      quantity: '0.1',
+    });
+    const quickCancel = await alice.browser.json<{ order: Order }>('POST', '/api/v1/spot/orders/cancel', {
+      symbol: 'BTCUSDT',
+      orderId: quick.body.order.orderId,
+    });
+    expect(quickCancel.status).toBe(200);
+    expect(quickCancel.body.order).toMatchObject({
+      orderId: quick.body.order.orderId,
+      status: 'CANCELED',
+      price: '62000.00',
+      executedQty: '0',
+    });
     await tp.projected();
     const all = await alice.browser.json<{ orders: Order[] }>('POST', '/api/v1/spot/orders/cancel-all', {
       symbol: 'BTCUSDT',

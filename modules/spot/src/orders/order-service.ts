@@ -1,7 +1,15 @@
 // Orders: decimal requests turned into engine commands on the market's grid; answers built from the
 // engine's result (what just happened) or from the read model (what is known so far).
 import type { Database } from '@tradeloom/db';
-import type { CommandResult, OrderType, PlaceOrder, Side, StpMode, TimeInForce } from '@tradeloom/engine';
+import type {
+  CommandResult,
+  EngineEvent,
+  OrderType,
+  PlaceOrder,
+  Side,
+  StpMode,
+  TimeInForce,
+} from '@tradeloom/engine';
 import { type Clock, DomainError } from '@tradeloom/kernel';
 import '../errors.js';
 import type { EngineAccountOf, SpotEnginePort } from '../engine-port.js';
@@ -101,6 +109,16 @@ export interface OrderService {
   ): Promise<TradeView[]>;
 }
 
+const PLACED_HERE_MAX = 100_000;
+
+/** Lots of `orderId` filled by the events of its own placement. */
+function orderFilledLots(events: readonly EngineEvent[], orderId: number): number {
+  let lots = 0;
+  for (const e of events)
+    if (e.type === 'trade' && (e.buyOrderId === orderId || e.sellOrderId === orderId)) lots += e.qty;
+  return lots;
+}
+
 function rejected(result: Extract<CommandResult, { ok: false }>): DomainError {
   return new DomainError('SPOT_ORDER_REJECTED', result.message, {
     engineCode: result.code,
@@ -140,6 +158,18 @@ export function createOrderService(deps: {
 }): OrderService {
   const { database: db, engine, markets, clock } = deps;
 
+  // Orders placed through this process and still open, so that cancelling one (the commonest
+  // pair of requests of a trading bot) answers without waiting for the read model. Bounded: the
+  // oldest are forgotten first (a forgotten one is answered from the read model).
+  const placedHere = new Map<number, { user: number; view: OrderView; filledLots: number }>();
+  const remember = (user: number, view: OrderView, filledLots: number) => {
+    if (placedHere.size >= PLACED_HERE_MAX) {
+      const oldest = placedHere.keys().next();
+      if (oldest.done !== true) placedHere.delete(oldest.value);
+    }
+    placedHere.set(view.orderId, { user, view, filledLots });
+  };
+
   const findRow = async (
     user: number,
     m: SpotMarket,
@@ -177,6 +207,8 @@ export function createOrderService(deps: {
           engineCode: 'DUPLICATE_CLIENT_ORDER_ID',
         });
       }
+      if (order.status === 'NEW' || order.status === 'PARTIALLY_FILLED')
+        remember(user, order, orderFilledLots(result.events, orderId));
       return { order, fills, commandSeq: result.commandSeq };
     },
 
@@ -224,8 +256,25 @@ export function createOrderService(deps: {
         throw rejected(result);
       }
       const orderId = result.orderId ?? 0;
-      // The cancel's own events say how the order ended; the rest of it comes from the read model,
-      // once it holds this command (the order may have been placed a moment ago).
+      const closedEvent = result.events.find((e) => e.type === 'orderClosed' && e.orderId === orderId);
+      // An order this process placed and nothing filled since: its answer needs no read model.
+      const known = placedHere.get(orderId);
+      placedHere.delete(orderId);
+      if (
+        known !== undefined &&
+        known.user === user &&
+        closedEvent !== undefined &&
+        closedEvent.type === 'orderClosed' &&
+        closedEvent.filledQty === known.filledLots
+      ) {
+        return {
+          order: { ...known.view, status: closedEvent.status, working: false, updateTime: ts },
+          fills: [],
+          commandSeq: result.commandSeq,
+        };
+      }
+      // Otherwise the rest of the order comes from the read model, once it holds this command (the
+      // order may have been placed a moment ago, in another process).
       await deps.projected(result.commandSeq);
       const row = await findRow(user, m, { orderId });
       const closed = result.events.find((e) => e.type === 'orderClosed' && e.orderId === orderId);
