@@ -1,20 +1,6 @@
-import { DomainError, errorBodySchema } from '@tradeloom/kernel';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
-export function actorOf(request: FastifyRequest): string {
-  const principal = request.principal;
-  if (principal === null) throw new DomainError('UNAUTHENTICATED', 'Authentication required');
-  return principal.userId;
-}
-
-export const errorResponses = {
-  400: errorBodySchema,
-  401: errorBodySchema,
-  403: errorBodySchema,
-  404: errorBodySchema,
-  409: errorBodySchema,
-};
+export { actorOf, errorResponses } from '@tradeloom/kernel';
 
 export const decimalIn = z
   .string()

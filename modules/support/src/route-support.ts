@@ -1,40 +1,6 @@
-import { DomainError, errorBodySchema } from '@tradeloom/kernel';
-import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
+// The shared route helpers (packages/kernel), with the upload statuses this module answers.
+import { errorResponses as common, errorBodySchema } from '@tradeloom/kernel';
 
-/** The caller's user id; the access pipeline answers 401 before a non-public handler runs without one. */
-export function actorOf(request: FastifyRequest): string {
-  const principal = request.principal;
-  if (principal === null) throw new DomainError('UNAUTHENTICATED', 'Authentication required');
-  return principal.userId;
-}
+export { actorOf, isoOf, isoOrNull, isoTime, msOf } from '@tradeloom/kernel';
 
-export const errorResponses = {
-  400: errorBodySchema,
-  401: errorBodySchema,
-  403: errorBodySchema,
-  404: errorBodySchema,
-  409: errorBodySchema,
-  413: errorBodySchema,
-  415: errorBodySchema,
-};
-
-export const isoTime = z.string().describe('ISO 8601 time');
-
-/** The ISO-8601 UTC form of epoch milliseconds. */
-export function isoOf(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-/** Epoch milliseconds of a timestamptz as either driver returns it. */
-export function msOf(value: unknown): number {
-  if (value instanceof Date) return value.getTime();
-  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw new Error(`not a timestamp: ${String(value)}`);
-  return ms;
-}
-
-/** The ISO form of a nullable timestamptz. */
-export function isoOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : isoOf(msOf(value));
-}
+export const errorResponses = { ...common, 413: errorBodySchema, 415: errorBodySchema };

@@ -22,3 +22,4 @@ export {
 } from './principal.js';
 export type { RateDecision, RateLimiter, RateRule } from './rate-limiter.js';
 export type { Permission, RouteRateLimit } from './route-config.js';
+export { actorOf, errorResponses, isoOf, isoOrNull, isoTime, msOf, principalOf } from './route-support.js';
