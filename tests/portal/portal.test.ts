@@ -6,6 +6,7 @@ import type { SignedInUser } from '@tradeloom/identity/testing';
 import { type PortalServer, startPortal } from '@tradeloom/portal';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBtcUsdtMarket, fundSpot } from '../support/spot-setup.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { launchBrowser, screenshot, seriousA11yViolations } from './support/browser.js';
 import { ensurePortalBuild, TEST_DIST_DIR } from './support/portal-build.js';
@@ -20,20 +21,7 @@ describe('user portal', () => {
   let context: BrowserContext;
   let page: Page;
 
-  async function fund(user: SignedInUser, asset: string, amount: number): Promise<void> {
-    const accountNo = await tp.running.platform.wallet.engineAccountOf(user.userId);
-    const result = await tp.running.engine.submit({
-      type: 'transfer',
-      ts: tp.clock.nowMs(),
-      key: `fund-${user.userId}-${asset}`,
-      kind: 'deposit',
-      asset,
-      from: { system: 'external:testnet' },
-      to: { user: accountNo, wallet: 'SPOT' },
-      amount,
-    });
-    expect(result.ok).toBe(true);
-  }
+  const fund = (user: SignedInUser, asset: string, amount: number) => fundSpot(tp, user, asset, amount);
 
   async function place(user: SignedInUser, side: 'BUY' | 'SELL', price: string, quantity: string) {
     const answer = await user.browser.json('POST', '/api/v1/spot/orders', {
@@ -66,25 +54,7 @@ describe('user portal', () => {
     browser = await launchBrowser();
 
     const admin = await tp.admin();
-    for (const [code, precision] of [
-      ['BTC', 8],
-      ['USDT', 6],
-    ] as const) {
-      const asset = await admin.browser.json('POST', '/api/v1/admin/wallet/assets', {
-        code,
-        name: code,
-        kind: 'crypto',
-        precision,
-      });
-      expect(asset.status).toBe(201);
-      const network = await admin.browser.json('POST', `/api/v1/admin/wallet/assets/${code}/networks`, {
-        network: 'testnet',
-      });
-      expect(network.status).toBe(201);
-    }
-    const market = await admin.browser.json('POST', '/api/v1/admin/spot/markets', {
-      base: 'BTC',
-      quote: 'USDT',
+    await createBtcUsdtMarket(tp, admin, {
       tickSize: '0.01',
       lotSize: '0.0001',
       minPrice: '0.01',
@@ -95,7 +65,6 @@ describe('user portal', () => {
       makerFee: '0.001',
       takerFee: '0.002',
     });
-    expect(market.status, JSON.stringify(market.body)).toBe(201);
 
     maker = await tp.user({ totp: false });
     trader = await tp.user({ totp: false });

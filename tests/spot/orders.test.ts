@@ -3,6 +3,7 @@
 import { bothModes } from '@tradeloom/db/testing';
 import type { SignedInUser } from '@tradeloom/identity/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBtcUsdtMarket, fundSpot } from '../support/spot-setup.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 interface Order {
@@ -20,45 +21,14 @@ describe.each(bothModes)('spot orders on %s', (mode) => {
   let alice: SignedInUser;
   let bob: SignedInUser;
 
-  async function fund(user: SignedInUser, asset: string, amount: number): Promise<void> {
-    const accountNo = await tp.running.platform.wallet.engineAccountOf(user.userId);
-    const result = await tp.running.engine.submit({
-      type: 'transfer',
-      ts: tp.clock.nowMs(),
-      key: `fund-${user.userId}-${asset}`,
-      kind: 'deposit',
-      asset,
-      from: { system: 'external:testnet' },
-      to: { user: accountNo, wallet: 'SPOT' },
-      amount,
-    });
-    expect(result.ok).toBe(true);
-  }
+  const fund = (user: SignedInUser, asset: string, amount: number) => fundSpot(tp, user, asset, amount);
 
   beforeAll(async () => {
     tp = await startTestPlatform(mode);
     admin = await tp.admin();
     alice = await tp.user({ totp: false });
     bob = await tp.user({ totp: false });
-    for (const [code, precision] of [
-      ['BTC', 8],
-      ['USDT', 6],
-    ] as const) {
-      const asset = await admin.browser.json('POST', '/api/v1/admin/wallet/assets', {
-        code,
-        name: code,
-        kind: 'crypto',
-        precision,
-      });
-      expect(asset.status).toBe(201);
-      const network = await admin.browser.json('POST', `/api/v1/admin/wallet/assets/${code}/networks`, {
-        network: 'testnet',
-      });
-      expect(network.status).toBe(201);
-    }
-    const market = await admin.browser.json('POST', '/api/v1/admin/spot/markets', {
-      base: 'BTC',
-      quote: 'USDT',
+    const market = await createBtcUsdtMarket(tp, admin, {
       tickSize: '0.01',
       lotSize: '0.0001',
       minPrice: '0.01',
@@ -69,8 +39,7 @@ describe.each(bothModes)('spot orders on %s', (mode) => {
       makerFee: '0.001',
       takerFee: '0.002',
     });
-    expect(market.status, JSON.stringify(market.body)).toBe(201);
-    expect(market.body).toMatchObject({ symbol: 'BTCUSDT', lotUnits: 10_000, tickQuoteUnits: 1 });
+    expect(market).toMatchObject({ symbol: 'BTCUSDT', lotUnits: 10_000, tickQuoteUnits: 1 });
     await fund(alice, 'BTC', 2 * 10 ** 8);
     await fund(bob, 'USDT', 200_000 * 10 ** 6);
   }, 60_000);
