@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@tradeloom/db';
 import type { ApiApp, Clock, PlatformModule, RateLimiter } from '@tradeloom/kernel';
+import { createProjectionWaiter } from '@tradeloom/projection';
 import type { SpotService } from '@tradeloom/spot';
 import type { WalletService } from '@tradeloom/wallet';
 import { accountRoutes } from './account/account-routes.js';
@@ -39,6 +40,8 @@ export interface BinanceDeps {
   clock: Clock;
   /** REQUEST_WEIGHT per IP and minute (default Binance's 6,000). */
   weightLimitPerMinute?: number;
+  /** The platform's projection waiter (else one of the module's own). */
+  projected?: (seq: number, timeoutMs: number) => Promise<void>;
   /** /depth from the market-data feed, on the diff-depth streams' update ids. */
   depthSnapshot?: DepthSnapshotSource;
   /** Signature checks of the WebSocket API (/ws-api/v3); without them its signed methods answer -1000. */
@@ -73,7 +76,7 @@ export function createBinanceModule(deps: BinanceDeps): { module: PlatformModule
     wallet: deps.wallet,
     engine: deps.engine ?? missingEngine,
     clock: deps.clock,
-    readYourWrites: createReadYourWrites(deps.database),
+    readYourWrites: createReadYourWrites(deps.projected ?? ownWaiter(deps.database)),
     ...(deps.depthSnapshot === undefined ? {} : { depthSnapshot: deps.depthSnapshot }),
   };
 
@@ -136,4 +139,9 @@ export function createBinanceModule(deps: BinanceDeps): { module: PlatformModule
     },
     service: { listenKeys },
   };
+}
+
+function ownWaiter(database: Database): (seq: number, timeoutMs: number) => Promise<void> {
+  const waiter = createProjectionWaiter(database);
+  return (seq, timeoutMs) => waiter.waitFor(seq, timeoutMs);
 }

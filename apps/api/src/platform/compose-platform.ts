@@ -228,6 +228,7 @@ export function composePlatform(deps: PlatformDeps): Platform {
     rateLimiter,
     clock,
     depthSnapshot: (symbol, limit) => marketStream.service.depthSnapshot(symbol, limit),
+    projected: (seq, timeoutMs) => projection.waitFor(seq, timeoutMs),
     apiKeys: apiKeys.service,
     userData: marketStream.service.userData,
   });

@@ -2,7 +2,8 @@
 // an order and then asks for it (every bot does) must see it: each user's last order command's seq is
 // remembered, and a read waits (briefly) until the projection has applied it. Per process: a client
 // spread over several API processes may still read a moment behind.
-import type { Database } from '@tradeloom/db';
+/** Resolves once the read model holds command `seq`; rejects after `timeoutMs`. */
+export type ProjectionWait = (seq: number, timeoutMs: number) => Promise<void>;
 
 const WAIT_MAX_MS = 2_000;
 const USERS_MAX = 100_000;
@@ -13,9 +14,9 @@ export interface ReadYourWrites {
   caughtUp(userId: string): Promise<void>;
 }
 
-export function createReadYourWrites(database: Database): ReadYourWrites {
+/** Over the platform's shared projection waiter (one poll of the cursor however many requests wait). */
+export function createReadYourWrites(waitFor: ProjectionWait): ReadYourWrites {
   let lastSeq = new Map<string, number>();
-  let projected = 0;
   return {
     wrote(userId, commandSeq) {
       if (lastSeq.size >= USERS_MAX) lastSeq = new Map();
@@ -23,19 +24,9 @@ export function createReadYourWrites(database: Database): ReadYourWrites {
     },
     async caughtUp(userId) {
       const seq = lastSeq.get(userId);
-      if (seq === undefined || seq <= projected) return;
-      // Real time, not the platform clock: this bounds a wait, and tests hold their clock still.
-      const deadline = Date.now() + WAIT_MAX_MS;
-      let delay = 1;
-      for (;;) {
-        const { rows } = await database.query(
-          'SELECT last_applied_seq::text AS seq FROM engine_projection_state WHERE id = 1',
-        );
-        projected = Math.max(projected, Number(rows[0]?.seq ?? 0));
-        if (projected >= seq || Date.now() > deadline) return;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 20);
-      }
+      if (seq === undefined) return;
+      // A read-model stall must not fail the read: after the bound it answers what is known.
+      await waitFor(seq, WAIT_MAX_MS).catch(() => undefined);
     },
   };
 }
