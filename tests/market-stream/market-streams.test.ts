@@ -89,7 +89,7 @@ describe.each(bothModes)('market streams on %s', (mode) => {
     const admin = await tp.admin();
     alice = await tp.user({ totp: false });
     bob = await tp.user({ totp: false });
-    await createBtcUsdtMarket(tp, admin, {
+    await createBtcUsdtMarket(admin, {
       tickSize: '0.01',
       lotSize: '0.0001',
       minPrice: '0.01',

@@ -54,7 +54,7 @@ describe('user portal', () => {
     browser = await launchBrowser();
 
     const admin = await tp.admin();
-    await createBtcUsdtMarket(tp, admin, {
+    await createBtcUsdtMarket(admin, {
       tickSize: '0.01',
       lotSize: '0.0001',
       minPrice: '0.01',

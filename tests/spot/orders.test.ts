@@ -28,7 +28,7 @@ describe.each(bothModes)('spot orders on %s', (mode) => {
     admin = await tp.admin();
     alice = await tp.user({ totp: false });
     bob = await tp.user({ totp: false });
-    const market = await createBtcUsdtMarket(tp, admin, {
+    const market = await createBtcUsdtMarket(admin, {
       tickSize: '0.01',
       lotSize: '0.0001',
       minPrice: '0.01',

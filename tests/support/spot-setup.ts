@@ -6,7 +6,6 @@ import type { TestPlatform } from './test-platform.js';
 
 /** Creates BTC (8 decimals) and USDT (6) with a 'testnet' network each, and BTCUSDT with `market`'s settings. */
 export async function createBtcUsdtMarket(
-  tp: TestPlatform,
   admin: SignedInUser,
   market: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type RunningPlatform, startPlatform } from '@tradeloom/api';
 import { loadConfig } from '@tradeloom/config';
 import { type DatabaseKind, defaultMigrationsDir, migrate, openDatabase } from '@tradeloom/db';
-import { createTestDatabase, type TestDatabase } from '@tradeloom/db/testing';
+import { createTestDatabase } from '@tradeloom/db/testing';
 import { openProjectedEngine, type ProjectedEngine, serveEngine } from '@tradeloom/engine-app';
 import { createSignedInUser, type SignedInUser } from '@tradeloom/identity/testing';
 import { SettableClock } from '@tradeloom/kernel';
@@ -47,7 +47,6 @@ export async function startTestPlatform(
   const dir = await mkdtemp(join(tmpdir(), 'tl-platform-'));
   const clock = new SettableClock(Date.now());
   const redisKeyPrefix = `tltest-platform-${mode}-${process.pid}-${Date.now()}`;
-  let test: TestDatabase | null = null;
   const cleanups: (() => Promise<void>)[] = [async () => rm(dir, { recursive: true, force: true })];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -63,7 +62,6 @@ export async function startTestPlatform(
     let engine: ProjectedEngine | null = null;
     if (mode === 'postgres') {
       const created = await createTestDatabase('postgres');
-      test = created;
       cleanups.push(() => created.drop());
       cleanups.push(async () => {
         await deleteRedisKeys(redisKeyPrefix);

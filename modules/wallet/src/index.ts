@@ -17,7 +17,6 @@ import {
   type WalletIdentity,
   type WalletMail,
   type WalletSettings,
-  type WalletUser,
 } from './wallet-context.js';
 import { createWithdrawals, type WithdrawalsService } from './withdrawals/index.js';
 
@@ -38,6 +37,7 @@ export {
   type WalletMail,
   type WalletMailTemplate,
   type WalletSettings,
+  type WalletUser,
 } from './wallet-context.js';
 export {
   createInstantPayoutAdapter,

@@ -333,7 +333,6 @@ export class StreamHub implements FeedHandler {
 
   private flushDepth(fast: boolean): void {
     const now = this.options.clock.nowMs();
-    const suffix = fast ? '@100ms' : '';
     for (const live of this.live.values()) {
       const m = live.market;
       const window = fast ? live.fast : live.slow;
